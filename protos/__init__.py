@@ -1,0 +1,1 @@
+"""The .proto sources of the handshake and their generated Python stubs."""

@@ -1,0 +1,1 @@
+"""Reference implementation of the Temporal token handshake (asynchronous activity completion)."""

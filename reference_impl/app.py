@@ -1,0 +1,139 @@
+"""Wiring: the callee process (gRPC service + worker), the runners and the caller's worker."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2_grpc as agent_grpc
+from protos.ai.stigmer.agentic.workflowexecution.v1 import workflowexecution_pb2_grpc as wf_grpc
+from reference_impl.callee.activities import StatusActivities, complete_external_activity
+from reference_impl.callee.service import AgentExecutionService, WorkflowExecutionService
+from reference_impl.callee.store import ExecutionStore
+from reference_impl.callee.workflows import (
+    ExecuteServerlessWorkflow,
+    InvokeAgentExecutionWorkflow,
+    InvokeWorkflowExecutionWorkflow,
+)
+from reference_impl.caller.activities import CallerActivities
+from reference_impl.caller.workflows import RunTaskWorkflow
+from reference_impl.names import TaskQueues
+from reference_impl.runner import echo_agent, execute_workflow
+
+SERVICE_NAMES = (
+    "ai.stigmer.agentic.agentexecution.v1.AgentExecutionCommandController",
+    "ai.stigmer.agentic.agentexecution.v1.AgentExecutionQueryController",
+    "ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionCommandController",
+    "ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionQueryController",
+)
+
+
+@dataclass
+class Callee:
+    """A running callee: its gRPC address and its store."""
+
+    address: str
+    store: ExecutionStore
+
+
+@asynccontextmanager
+async def run_callee(
+    client: Client,
+    store: ExecutionStore,
+    queues: TaskQueues = TaskQueues(),
+    listen: str = "127.0.0.1:0",
+) -> AsyncIterator[Callee]:
+    """Serve the callee's gRPC services (with health) and its worker until exit."""
+    server = grpc.aio.server()
+    agents = AgentExecutionService(store, client, queues)
+    workflows = WorkflowExecutionService(store, client, queues)
+    agent_grpc.add_AgentExecutionCommandControllerServicer_to_server(agents, server)
+    agent_grpc.add_AgentExecutionQueryControllerServicer_to_server(agents, server)
+    wf_grpc.add_WorkflowExecutionCommandControllerServicer_to_server(workflows, server)
+    wf_grpc.add_WorkflowExecutionQueryControllerServicer_to_server(workflows, server)
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    port = server.add_insecure_port(listen)
+    if port == 0:
+        raise OSError(f"cannot listen on {listen}")
+    host = listen.rsplit(":", 1)[0]
+    statuses = StatusActivities(store)
+    worker = Worker(
+        client,
+        task_queue=queues.callee,
+        workflows=[InvokeAgentExecutionWorkflow, InvokeWorkflowExecutionWorkflow],
+        activities=[
+            complete_external_activity,
+            statuses.update_agent_status,
+            statuses.update_workflow_status,
+        ],
+    )
+    await server.start()
+    try:
+        async with worker:
+            for name in ("", *SERVICE_NAMES):
+                await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+            yield Callee(f"{host}:{port}", store)
+            await health_servicer.enter_graceful_shutdown()
+    finally:
+        await server.stop(grace=1.0)
+
+
+@asynccontextmanager
+async def run_runners(
+    client: Client,
+    queues: TaskQueues = TaskQueues(),
+    agent: Callable[..., Any] = echo_agent,
+) -> AsyncIterator[None]:
+    """Serve the agent runner queue (with ``agent``) and the workflow runner queue."""
+    async with (
+        Worker(client, task_queue=queues.agent_runner, activities=[agent]),
+        Worker(
+            client,
+            task_queue=queues.workflow_runner,
+            workflows=[ExecuteServerlessWorkflow],
+            activities=[execute_workflow],
+        ),
+    ):
+        yield
+
+
+@asynccontextmanager
+async def run_caller(
+    client: Client, callee_address: str, queues: TaskQueues = TaskQueues()
+) -> AsyncIterator[None]:
+    """Serve the reference caller (workflow and activities) on ``queues.caller``."""
+    async with grpc.aio.insecure_channel(callee_address) as channel:
+        activities = CallerActivities(channel)
+        async with Worker(
+            client,
+            task_queue=queues.caller,
+            workflows=[RunTaskWorkflow],
+            activities=[activities.call_agent, activities.call_workflow],
+        ):
+            yield
+
+
+@asynccontextmanager
+async def run_all(
+    client: Client,
+    store: ExecutionStore,
+    queues: TaskQueues = TaskQueues(),
+    agent: Callable[..., Any] = echo_agent,
+) -> AsyncIterator[Callee]:
+    """Callee, runners and caller in this process: the whole handshake."""
+    async with AsyncExitStack() as stack:
+        callee = await stack.enter_async_context(run_callee(client, store, queues))
+        await stack.enter_async_context(run_runners(client, queues, agent))
+        await stack.enter_async_context(run_caller(client, callee.address, queues))
+        yield callee
+
+
+__all__: Sequence[str] = ["Callee", "run_all", "run_callee", "run_caller", "run_runners"]

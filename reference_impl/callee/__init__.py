@@ -1,0 +1,1 @@
+"""The callee side: gRPC service, store, workflows and the system activity."""

@@ -1,0 +1,236 @@
+"""The callee's gRPC services: ``create`` persists and starts the workflow; ``get`` reads back."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any, NoReturn, TypeVar
+
+import grpc
+from temporalio.client import Client
+from temporalio.service import RPCError
+
+from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
+from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2_grpc as agent_grpc
+from protos.ai.stigmer.agentic.workflowexecution.v1 import workflowexecution_pb2 as wf_pb
+from protos.ai.stigmer.agentic.workflowexecution.v1 import workflowexecution_pb2_grpc as wf_grpc
+from reference_impl.callee.activities import apply_status_update
+from reference_impl.callee.store import ExecutionNotFoundError, ExecutionStore
+from reference_impl.models import (
+    ErrorInfo,
+    InvokeAgentExecutionInput,
+    Phase,
+    ServerlessWorkflowInput,
+    StatusUpdate,
+    WorkflowTaskInput,
+)
+from reference_impl.names import (
+    AGENT_EXECUTION_KIND,
+    AGENT_INVOKE_WORKFLOW,
+    API_VERSION,
+    MAX_CALLBACK_TOKEN_BYTES,
+    TaskQueues,
+    WORKFLOW_EXECUTION_KIND,
+    WORKFLOW_INVOKE_WORKFLOW,
+    agent_invoke_workflow_id,
+    workflow_invoke_workflow_id,
+)
+from reference_impl.redaction import token_log_fields
+from reference_impl.task_token import encode_token
+
+logger = logging.getLogger(__name__)
+
+Execution = TypeVar("Execution", agent_pb.AgentExecution, wf_pb.WorkflowExecution)
+
+START_FAILED_ERROR = "WorkflowStartFailed"
+
+
+def validate_token(token: bytes) -> str | None:
+    """Why a callback token is unacceptable, or None."""
+    if len(token) > MAX_CALLBACK_TOKEN_BYTES:
+        return (
+            f"spec.callback_token is {len(token)} bytes; "
+            f"at most {MAX_CALLBACK_TOKEN_BYTES} are accepted"
+        )
+    return None
+
+
+def validate_agent_execution(request: agent_pb.AgentExecution) -> str | None:
+    """Why a create request is invalid, or None."""
+    if not request.spec.agent_id.strip():
+        return "spec.agent_id must not be empty"
+    if not request.spec.message:
+        return "spec.message must not be empty"
+    return validate_token(request.spec.callback_token)
+
+
+def validate_workflow_execution(request: wf_pb.WorkflowExecution) -> str | None:
+    """Why a create request is invalid, or None."""
+    if not request.spec.workflow_id.strip():
+        return "spec.workflow_id must not be empty"
+    if not request.spec.tasks:
+        return "spec.tasks must hold at least one task"
+    for i, task in enumerate(request.spec.tasks):
+        if not task.name:
+            return f"spec.tasks[{i}].name must not be empty"
+        if task.set_json:
+            try:
+                value = json.loads(task.set_json)
+            except ValueError as err:
+                return f"spec.tasks[{i}].set_json is not JSON: {err}"
+            if not isinstance(value, dict):
+                return f"spec.tasks[{i}].set_json must be a JSON object"
+    return validate_token(request.spec.callback_token)
+
+
+async def _abort(context: grpc.aio.ServicerContext[Any, Any], code: grpc.StatusCode, message: str) -> NoReturn:
+    await context.abort(code, message)
+    raise AssertionError("unreachable: context.abort raises")
+
+
+class _Recorder:
+    """What both services share: persist, start the callee workflow, read back."""
+
+    def __init__(self, store: ExecutionStore, client: Client, queues: TaskQueues) -> None:
+        self._store = store
+        self._client = client
+        self._queues = queues
+
+    async def record_and_start(
+        self,
+        execution: Execution,
+        kind: str,
+        workflow: str,
+        workflow_id: str,
+        workflow_input: object,
+        context: grpc.aio.ServicerContext[Any, Any],
+    ) -> Execution:
+        execution.api_version = API_VERSION
+        execution.kind = kind
+        execution.status.Clear()
+        apply_status_update(execution, StatusUpdate(execution.metadata.id, phase=Phase.PENDING))
+        self._store.insert(execution)
+        fields = token_log_fields(execution.spec.callback_token)
+        logger.info(
+            "callee create: %s %s token_preview=%s token_length=%d",
+            kind,
+            execution.metadata.id,
+            fields["token_preview"],
+            fields["token_length"],
+            extra=fields,
+        )
+        try:
+            await self._client.start_workflow(
+                workflow, workflow_input, id=workflow_id, task_queue=self._queues.callee
+            )
+        except RPCError as err:
+            error = ErrorInfo(f"could not start {workflow}: {err.message}", START_FAILED_ERROR)
+            update = StatusUpdate(execution.metadata.id, phase=Phase.FAILED, error=error)
+            self._store.update(type(execution), execution.metadata.id, lambda e: apply_status_update(e, update))
+            logger.error("callee create: %s %s recorded as failed: %s", kind, execution.metadata.id, err.message)
+            await _abort(
+                context,
+                grpc.StatusCode.UNAVAILABLE,
+                f"{kind} {execution.metadata.id} was recorded but its workflow could not start "
+                f"({err.status.name}: {err.message}); is the Temporal server reachable?",
+            )
+        return execution
+
+    async def read(
+        self, cls: type[Execution], execution_id: str, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> Execution:
+        try:
+            return self._store.get(cls, execution_id)
+        except ExecutionNotFoundError as err:
+            await _abort(context, grpc.StatusCode.NOT_FOUND, str(err))
+
+
+class AgentExecutionService(
+    agent_grpc.AgentExecutionCommandControllerServicer,
+    agent_grpc.AgentExecutionQueryControllerServicer,
+):
+    """``create`` and ``get`` of agent executions."""
+
+    def __init__(self, store: ExecutionStore, client: Client, queues: TaskQueues) -> None:
+        self._recorder = _Recorder(store, client, queues)
+        self._queues = queues
+
+    async def create(  # type: ignore[override]
+        self, request: agent_pb.AgentExecution, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> agent_pb.AgentExecution:
+        problem = validate_agent_execution(request)
+        if problem:
+            await _abort(context, grpc.StatusCode.INVALID_ARGUMENT, problem)
+        execution = agent_pb.AgentExecution()
+        execution.CopyFrom(request)
+        execution.metadata.id = f"aex-{uuid.uuid4().hex}"
+        spec = execution.spec
+        workflow_input = InvokeAgentExecutionInput(
+            execution_id=execution.metadata.id,
+            agent_id=spec.agent_id,
+            message=spec.message,
+            session_id=spec.session_id,
+            callback_token=encode_token(spec.callback_token),
+            runner_task_queue=self._queues.agent_runner,
+        )
+        return await self._recorder.record_and_start(
+            execution,
+            AGENT_EXECUTION_KIND,
+            AGENT_INVOKE_WORKFLOW,
+            agent_invoke_workflow_id(execution.metadata.id),
+            workflow_input,
+            context,
+        )
+
+    async def get(  # type: ignore[override]
+        self, request: agent_pb.AgentExecutionId, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> agent_pb.AgentExecution:
+        return await self._recorder.read(agent_pb.AgentExecution, request.value, context)
+
+
+class WorkflowExecutionService(
+    wf_grpc.WorkflowExecutionCommandControllerServicer,
+    wf_grpc.WorkflowExecutionQueryControllerServicer,
+):
+    """``create`` and ``get`` of workflow executions."""
+
+    def __init__(self, store: ExecutionStore, client: Client, queues: TaskQueues) -> None:
+        self._recorder = _Recorder(store, client, queues)
+        self._queues = queues
+
+    async def create(  # type: ignore[override]
+        self, request: wf_pb.WorkflowExecution, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> wf_pb.WorkflowExecution:
+        problem = validate_workflow_execution(request)
+        if problem:
+            await _abort(context, grpc.StatusCode.INVALID_ARGUMENT, problem)
+        execution = wf_pb.WorkflowExecution()
+        execution.CopyFrom(request)
+        execution.metadata.id = f"wex-{uuid.uuid4().hex}"
+        spec = execution.spec
+        workflow_input = ServerlessWorkflowInput(
+            execution_id=execution.metadata.id,
+            tasks=[
+                WorkflowTaskInput(
+                    t.name, json.loads(t.set_json) if t.set_json else {}, t.raise_error
+                )
+                for t in spec.tasks
+            ],
+            callback_token=encode_token(spec.callback_token),
+            runner_task_queue=self._queues.workflow_runner,
+            callee_task_queue=self._queues.callee,
+        )
+        return await self._recorder.record_and_start(
+            execution,
+            WORKFLOW_EXECUTION_KIND,
+            WORKFLOW_INVOKE_WORKFLOW,
+            workflow_invoke_workflow_id(execution.metadata.id),
+            workflow_input,
+            context,
+        )
+
+    async def get(  # type: ignore[override]
+        self, request: wf_pb.WorkflowExecutionId, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> wf_pb.WorkflowExecution:
+        return await self._recorder.read(wf_pb.WorkflowExecution, request.value, context)

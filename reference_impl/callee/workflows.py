@@ -1,0 +1,252 @@
+"""The callee's workflows: run the work, record its status, then complete the caller.
+
+Workflow code must stay deterministic, so completing the caller by token
+happens in the system activity, never in the workflow itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+from reference_impl.models import (
+    CallbackPhase,
+    CompleteExternalActivityInput,
+    CompletionOutcome,
+    ErrorInfo,
+    ExecutionResult,
+    InvokeAgentExecutionInput,
+    Phase,
+    RunAgentInput,
+    ServerlessWorkflowInput,
+    StatusUpdate,
+    WorkflowTaskInput,
+    output_json,
+)
+from reference_impl.names import (
+    AGENT_INVOKE_WORKFLOW,
+    COMPLETE_EXTERNAL_ACTIVITY,
+    COMPLETION_INITIAL_INTERVAL,
+    COMPLETION_MAX_ATTEMPTS,
+    COMPLETION_START_TO_CLOSE,
+    EXECUTE_WORKFLOW_ACTIVITY,
+    RUN_AGENT_ACTIVITY,
+    SERVERLESS_WORKFLOW,
+    UPDATE_AGENT_STATUS_ACTIVITY,
+    UPDATE_WORKFLOW_STATUS_ACTIVITY,
+    WORKFLOW_INVOKE_WORKFLOW,
+)
+from reference_impl.task_token import decode_token, token_preview
+
+AGENT_RUN_TIMEOUT = timedelta(hours=24)
+"""Start-to-close of the agent work; its expiry is delivered to the caller as a failure."""
+STATUS_UPDATE_TIMEOUT = timedelta(seconds=30)
+CANCELLED_ERROR = "ExecutionCancelled"
+
+
+def error_from_activity(err: ActivityError) -> ErrorInfo:
+    """The error an activity failure carries, as the caller must see it."""
+    cause = err.cause
+    if isinstance(cause, ApplicationError):
+        return ErrorInfo(
+            message=cause.message,
+            type=cause.type or "ApplicationError",
+            non_retryable=cause.non_retryable,
+            details=list(cause.details),
+        )
+    if cause is None:
+        return ErrorInfo(message=str(err), type=type(err).__name__)
+    return ErrorInfo(message=str(cause), type=type(cause).__name__)
+
+
+def _log_token(event: str, execution_id: str, token_b64: str) -> None:
+    token = decode_token(token_b64)
+    workflow.logger.info(
+        "%s: execution_id=%s token_preview=%s token_length=%d",
+        event,
+        execution_id,
+        token_preview(token),
+        len(token),
+        extra={"token_preview": token_preview(token), "token_length": len(token)},
+    )
+
+
+async def finish_execution(
+    status_activity: str,
+    execution_id: str,
+    callback_token: str,
+    *,
+    output: Any = None,
+    error: ErrorInfo | None = None,
+    callee_task_queue: str | None = None,
+) -> None:
+    """Record the execution's end, then complete or fail the caller if a token was given.
+
+    A failed delivery is recorded and logged; it never changes the execution's outcome.
+    """
+    queue = callee_task_queue
+    if error is None:
+        await _update_status(
+            status_activity,
+            StatusUpdate(execution_id, phase=Phase.COMPLETED, output_json=output_json(output)),
+            queue,
+        )
+    else:
+        phase = Phase.CANCELLED if error.type == CANCELLED_ERROR else Phase.FAILED
+        update = StatusUpdate(execution_id, phase=phase, error=error)
+        await _update_status(status_activity, update, queue)
+    if not callback_token:
+        return
+    callback, detail = CallbackPhase.DELIVERED, ""
+    try:
+        outcome = await workflow.execute_activity(
+            COMPLETE_EXTERNAL_ACTIVITY,
+            CompleteExternalActivityInput(
+                callback_token=callback_token,
+                execution_id=execution_id,
+                result=ExecutionResult(execution_id, output) if error is None else None,
+                error=error,
+            ),
+            result_type=CompletionOutcome,
+            task_queue=queue,
+            start_to_close_timeout=COMPLETION_START_TO_CLOSE,
+            retry_policy=RetryPolicy(
+                initial_interval=COMPLETION_INITIAL_INTERVAL,
+                maximum_attempts=COMPLETION_MAX_ATTEMPTS,
+            ),
+        )
+        if outcome == CompletionOutcome.NOT_FOUND:
+            callback = CallbackPhase.NOT_FOUND
+            detail = "Temporal answered NOT_FOUND: already delivered, stale, or caller gone"
+    except ActivityError as err:
+        callback, detail = CallbackPhase.FAILED, str(err.cause or err)
+        workflow.logger.error("completion of execution %s failed: %s", execution_id, detail)
+    update = StatusUpdate(execution_id, callback_phase=callback, callback_detail=detail)
+    await _update_status(status_activity, update, queue)
+
+
+async def _update_status(
+    status_activity: str, update: StatusUpdate, task_queue: str | None = None
+) -> None:
+    """Record ``update`` through the callee's activity (``None``: this workflow's queue)."""
+    await workflow.execute_activity(
+        status_activity,
+        update,
+        task_queue=task_queue,
+        start_to_close_timeout=STATUS_UPDATE_TIMEOUT,
+    )
+
+
+def _outcome(error: ErrorInfo) -> ApplicationError:
+    """The workflow's own failure: the execution's error, unchanged."""
+    return ApplicationError(error.message, *error.details, type=error.type, non_retryable=True)
+
+
+@workflow.defn(name=AGENT_INVOKE_WORKFLOW)
+class InvokeAgentExecutionWorkflow:
+    """Runs one agent execution on the runner queue and completes its caller."""
+
+    @workflow.run
+    async def run(self, input: InvokeAgentExecutionInput) -> Any:
+        _log_token("callee workflow start", input.execution_id, input.callback_token)
+        callback = CallbackPhase.WAITING if input.callback_token else CallbackPhase.NOT_REQUESTED
+        await _update_status(
+            UPDATE_AGENT_STATUS_ACTIVITY,
+            StatusUpdate(input.execution_id, phase=Phase.IN_PROGRESS, callback_phase=callback),
+        )
+        try:
+            output = await workflow.execute_activity(
+                RUN_AGENT_ACTIVITY,
+                RunAgentInput(input.execution_id, input.agent_id, input.message, input.session_id),
+                task_queue=input.runner_task_queue,
+                start_to_close_timeout=AGENT_RUN_TIMEOUT,
+                # The agent's failure is the execution's outcome: no silent re-runs.
+                retry_policy=RetryPolicy(maximum_attempts=1),
+            )
+        except ActivityError as err:
+            error = error_from_activity(err)
+        except asyncio.CancelledError:
+            error = ErrorInfo("the agent execution was cancelled", CANCELLED_ERROR, True)
+            await finish_execution(
+                UPDATE_AGENT_STATUS_ACTIVITY, input.execution_id, input.callback_token, error=error
+            )
+            raise
+        else:
+            await finish_execution(
+                UPDATE_AGENT_STATUS_ACTIVITY, input.execution_id, input.callback_token, output=output
+            )
+            return output
+        await finish_execution(
+            UPDATE_AGENT_STATUS_ACTIVITY, input.execution_id, input.callback_token, error=error
+        )
+        raise _outcome(error)
+
+
+@workflow.defn(name=WORKFLOW_INVOKE_WORKFLOW)
+class InvokeWorkflowExecutionWorkflow:
+    """Hands a workflow execution to the runner, which completes the caller when it ends."""
+
+    @workflow.run
+    async def run(self, input: ServerlessWorkflowInput) -> str:
+        _log_token("callee workflow start", input.execution_id, input.callback_token)
+        callback = CallbackPhase.WAITING if input.callback_token else CallbackPhase.NOT_REQUESTED
+        await _update_status(
+            UPDATE_WORKFLOW_STATUS_ACTIVITY,
+            StatusUpdate(input.execution_id, phase=Phase.IN_PROGRESS, callback_phase=callback),
+        )
+        run_id: str = await workflow.execute_activity(
+            EXECUTE_WORKFLOW_ACTIVITY,
+            input,
+            task_queue=input.runner_task_queue,
+            start_to_close_timeout=STATUS_UPDATE_TIMEOUT,
+        )
+        return run_id
+
+
+class TaskFailedError(Exception):
+    """A task of the list raised its error."""
+
+
+def run_tasks(tasks: list[WorkflowTaskInput]) -> dict[str, Any]:
+    """The minimal task-list runner: merge each ``set`` into the state, stop at ``raise_error``."""
+    state: dict[str, Any] = {}
+    for task in tasks:
+        if task.raise_error:
+            raise TaskFailedError(f"task {task.name!r} failed: {task.raise_error}")
+        state.update(json.loads(json.dumps(task.set)))
+    return state
+
+
+@workflow.defn(name=SERVERLESS_WORKFLOW)
+class ExecuteServerlessWorkflow:
+    """Runs a task list; when it ends, completes or fails the caller carried in its input."""
+
+    @workflow.run
+    async def run(self, input: ServerlessWorkflowInput) -> dict[str, Any]:
+        _log_token("serverless workflow start", input.execution_id, input.callback_token)
+        try:
+            state = run_tasks(input.tasks)
+        except TaskFailedError as err:
+            error = ErrorInfo(str(err), type="WorkflowTaskFailed", non_retryable=False)
+            await finish_execution(
+                UPDATE_WORKFLOW_STATUS_ACTIVITY,
+                input.execution_id,
+                input.callback_token,
+                error=error,
+                callee_task_queue=input.callee_task_queue,
+            )
+            raise _outcome(error) from None
+        await finish_execution(
+            UPDATE_WORKFLOW_STATUS_ACTIVITY,
+            input.execution_id,
+            input.callback_token,
+            output=state,
+            callee_task_queue=input.callee_task_queue,
+        )
+        return state

@@ -1,0 +1,94 @@
+"""Protocol names and constants of the token handshake: the one home for them.
+
+Every implementation, in any language, must use these exact names; SPEC.md
+states the same values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import timedelta
+from typing import Final
+
+# --- Temporal task queues -------------------------------------------------
+CALLEE_TASK_QUEUE: Final = "agent_execution_stigmer"
+"""Queue of the callee workflows and the system activity."""
+AGENT_RUNNER_TASK_QUEUE: Final = "agent_execution_runner"
+"""Queue of the agent work (the runner)."""
+WORKFLOW_RUNNER_TASK_QUEUE: Final = "workflow_execution_runner"
+"""Queue of ``ExecuteWorkflow`` and the serverless workflow (the workflow path)."""
+CALLER_TASK_QUEUE: Final = "caller"
+"""Default queue of the reference caller (the workflow engine's worker)."""
+
+
+
+@dataclass(frozen=True)
+class TaskQueues:
+    """The task queues one deployment of the handshake uses."""
+
+    callee: str = CALLEE_TASK_QUEUE
+    agent_runner: str = AGENT_RUNNER_TASK_QUEUE
+    workflow_runner: str = WORKFLOW_RUNNER_TASK_QUEUE
+    caller: str = CALLER_TASK_QUEUE
+
+    def with_suffix(self, suffix: str) -> TaskQueues:
+        """The same queues with ``-suffix`` appended: isolates tests sharing one server."""
+        return TaskQueues(*(f"{getattr(self, f.name)}-{suffix}" for f in fields(self)))
+
+
+# --- Workflow types and ids ----------------------------------------------
+AGENT_INVOKE_WORKFLOW: Final = "stigmer/agent-execution/invoke"
+WORKFLOW_INVOKE_WORKFLOW: Final = "stigmer/workflow-execution/invoke"
+SERVERLESS_WORKFLOW: Final = "ExecuteServerlessWorkflow"
+CALLER_WORKFLOW: Final = "stigmer/caller/run-task"
+
+
+def agent_invoke_workflow_id(execution_id: str) -> str:
+    """Workflow id of the callee workflow for one agent execution."""
+    return f"{AGENT_INVOKE_WORKFLOW}/{execution_id}"
+
+
+def workflow_invoke_workflow_id(execution_id: str) -> str:
+    """Workflow id of the callee workflow for one workflow execution."""
+    return f"{WORKFLOW_INVOKE_WORKFLOW}/{execution_id}"
+
+
+def serverless_workflow_id(execution_id: str) -> str:
+    """Workflow id of the serverless workflow for one workflow execution."""
+    return f"{SERVERLESS_WORKFLOW}/{execution_id}"
+
+
+# --- Activity types --------------------------------------------------------
+CALL_AGENT_ACTIVITY: Final = "stigmer/call-agent"
+"""The caller: hands its token to the agent-execution service and goes pending."""
+CALL_WORKFLOW_ACTIVITY: Final = "stigmer/call-workflow"
+"""The caller on the workflow path."""
+RUN_AGENT_ACTIVITY: Final = "stigmer/agent-execution/run"
+"""The agent work, served on AGENT_RUNNER_TASK_QUEUE."""
+UPDATE_AGENT_STATUS_ACTIVITY: Final = "stigmer/agent-execution/update-status"
+UPDATE_WORKFLOW_STATUS_ACTIVITY: Final = "stigmer/workflow-execution/update-status"
+EXECUTE_WORKFLOW_ACTIVITY: Final = "ExecuteWorkflow"
+COMPLETE_EXTERNAL_ACTIVITY: Final = "stigmer/system/complete-external-activity"
+"""The system activity that completes or fails the caller's activity by token."""
+
+# --- The system activity's options ------------------------------------------
+COMPLETION_START_TO_CLOSE: Final = timedelta(minutes=1)
+COMPLETION_MAX_ATTEMPTS: Final = 3
+COMPLETION_INITIAL_INTERVAL: Final = timedelta(seconds=1)
+
+# --- Tokens ------------------------------------------------------------------
+MAX_CALLBACK_TOKEN_BYTES: Final = 4096
+"""``create`` rejects a longer callback token with INVALID_ARGUMENT."""
+TOKEN_PREVIEW_CHARS: Final = 20
+"""Characters of standard base64 that a token preview keeps."""
+
+# --- Resources -----------------------------------------------------------------
+API_VERSION: Final = "agentic.stigmer.ai/v1"
+AGENT_EXECUTION_KIND: Final = "AgentExecution"
+WORKFLOW_EXECUTION_KIND: Final = "WorkflowExecution"
+
+# --- Errors the caller may see --------------------------------------------------
+CREATE_FAILED_ERROR: Final = "CreateExecutionFailed"
+"""ApplicationError type when the caller's ``create`` call fails."""
+INVALID_TOKEN_ERROR: Final = "InvalidCallbackToken"
+"""ApplicationError type of the system activity when Temporal rejects the token."""

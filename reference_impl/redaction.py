@@ -1,0 +1,125 @@
+"""Keeps task tokens out of every log record of the process.
+
+Temporal's own DEBUG records print task tokens in full (as ``bytes`` arguments
+and inside completion protos), and the handshake's code handles tokens at
+several points. :func:`install_token_redaction` rewrites every log record at
+creation so that it carries only :func:`~reference_impl.task_token.token_preview`.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import Any, Final
+
+from google.protobuf.message import Message
+from google.protobuf.text_encoding import CEscape
+
+from reference_impl.task_token import token_preview
+
+_MASK_CAPACITY: Final = 10_000
+_masked: OrderedDict[bytes, None] = OrderedDict()
+_masked_lock = threading.Lock()
+
+
+def mask_token(token: bytes) -> None:
+    """Remember a token so that any rendering of it is scrubbed from later log records."""
+    if not token:
+        return
+    with _masked_lock:
+        _masked[token] = None
+        _masked.move_to_end(token)
+        while len(_masked) > _MASK_CAPACITY:
+            _masked.popitem(last=False)
+
+
+def token_log_fields(token: bytes) -> dict[str, Any]:
+    """The ``extra=`` fields of a log record about a token: preview and length in bytes.
+
+    Also masks the token, so every code path that logs a token protects it.
+    """
+    mask_token(token)
+    return {"token_preview": token_preview(token), "token_length": len(token)}
+
+
+def redacted_bytes(value: bytes) -> str:
+    """How a bytes value appears in a log record: its preview and length, never its content."""
+    return f"<bytes preview={token_preview(value)} length={len(value)}>"
+
+
+def _renderings(token: bytes) -> Iterator[str]:
+    """The forms in which a token may appear in text, longest first."""
+    std = base64.b64encode(token).decode("ascii")
+    url = base64.urlsafe_b64encode(token).decode("ascii")
+    yield repr(token)
+    yield CEscape(token, as_utf8=False)
+    yield token.hex()
+    yield token.hex().upper()
+    yield std
+    yield url
+    yield std.rstrip("=")
+    yield url.rstrip("=")
+
+
+def _redact_arg(arg: object) -> object:
+    if isinstance(arg, bytes | bytearray | memoryview):
+        return redacted_bytes(bytes(arg))
+    if isinstance(arg, Message):
+        field = arg.DESCRIPTOR.fields_by_name.get("task_token")
+        if field is not None and getattr(arg, "task_token", b""):
+            copy = type(arg)()
+            copy.CopyFrom(arg)
+            setattr(copy, "task_token", redacted_bytes(getattr(arg, "task_token")).encode())
+            return str(copy)
+    return arg
+
+
+def redact_text(text: str) -> str:
+    """``text`` with every rendering of every masked token replaced by its preview."""
+    with _masked_lock:
+        tokens = list(_masked)
+    for token in tokens:
+        for form in _renderings(token):
+            if len(form) >= 8 and form in text:
+                text = text.replace(form, redacted_bytes(token))
+    return text
+
+
+class TokenRedactionFilter(logging.Filter):
+    """Rewrites a record so that it carries no task token; never drops a record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            record.args = tuple(_redact_arg(a) for a in args)
+        message = record.getMessage()
+        record.msg, record.args = redact_text(message), ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+_FILTER: Final = TokenRedactionFilter()
+
+
+def install_token_redaction() -> None:
+    """Redact every log record of this process at creation (idempotent).
+
+    A record factory, unlike a handler filter, also covers handlers added later
+    (pytest's capture, the SDK core's forwarded logs).
+    """
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "redacts_tokens", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        _FILTER.filter(record)
+        return record
+
+    factory.redacts_tokens = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)

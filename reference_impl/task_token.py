@@ -1,0 +1,33 @@
+"""The task token's text forms: the loggable preview and the JSON-safe encoding."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from reference_impl.names import TOKEN_PREVIEW_CHARS
+
+
+def token_preview(token: bytes) -> str:
+    """The only form of a token that may be logged.
+
+    Standard base64 (padded); if longer than 20 characters, its first 20
+    followed by ``...``, else the whole string.
+    """
+    text = base64.b64encode(token).decode("ascii")
+    if len(text) > TOKEN_PREVIEW_CHARS:
+        return text[:TOKEN_PREVIEW_CHARS] + "..."
+    return text
+
+
+def encode_token(token: bytes) -> str:
+    """Token bytes as standard padded base64, for JSON payloads."""
+    return base64.b64encode(token).decode("ascii")
+
+
+def decode_token(text: str) -> bytes:
+    """Inverse of :func:`encode_token`; raises ``ValueError`` on invalid base64."""
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError) as err:
+        raise ValueError(f"callback token is not standard base64: {err}") from None
