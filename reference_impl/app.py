@@ -27,6 +27,8 @@ from reference_impl.caller.workflows import RunTaskWorkflow
 from reference_impl.names import TaskQueues
 from reference_impl.runner import echo_agent, execute_workflow
 
+DEFAULT_QUEUES = TaskQueues()
+
 SERVICE_NAMES = (
     "ai.stigmer.agentic.agentexecution.v1.AgentExecutionCommandController",
     "ai.stigmer.agentic.agentexecution.v1.AgentExecutionQueryController",
@@ -47,7 +49,7 @@ class Callee:
 async def run_callee(
     client: Client,
     store: ExecutionStore,
-    queues: TaskQueues = TaskQueues(),
+    queues: TaskQueues = DEFAULT_QUEUES,
     listen: str = "127.0.0.1:0",
 ) -> AsyncIterator[Callee]:
     """Serve the callee's gRPC services (with health) and its worker until exit."""
@@ -89,7 +91,7 @@ async def run_callee(
 @asynccontextmanager
 async def run_runners(
     client: Client,
-    queues: TaskQueues = TaskQueues(),
+    queues: TaskQueues = DEFAULT_QUEUES,
     agent: Callable[..., Any] = echo_agent,
 ) -> AsyncIterator[None]:
     """Serve the agent runner queue (with ``agent``) and the workflow runner queue."""
@@ -107,7 +109,7 @@ async def run_runners(
 
 @asynccontextmanager
 async def run_caller(
-    client: Client, callee_address: str, queues: TaskQueues = TaskQueues()
+    client: Client, callee_address: str, queues: TaskQueues = DEFAULT_QUEUES
 ) -> AsyncIterator[None]:
     """Serve the reference caller (workflow and activities) on ``queues.caller``."""
     async with grpc.aio.insecure_channel(callee_address) as channel:
@@ -125,7 +127,7 @@ async def run_caller(
 async def run_all(
     client: Client,
     store: ExecutionStore,
-    queues: TaskQueues = TaskQueues(),
+    queues: TaskQueues = DEFAULT_QUEUES,
     agent: Callable[..., Any] = echo_agent,
 ) -> AsyncIterator[Callee]:
     """Callee, runners and caller in this process: the whole handshake."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from reference_impl.names import (
@@ -80,6 +80,8 @@ class RunTaskInput:
     maximum_attempts: int = 1
     initial_interval_seconds: float = 1.0
     heartbeat_timeout_seconds: float | None = None
+    activity_task_queue: str | None = None
+    """Where the caller activity runs; None: this workflow's own queue."""
 
 
 # --- callee side ----------------------------------------------------------------
@@ -120,7 +122,7 @@ class ServerlessWorkflowInput:
     """Where the status updates and the system activity run."""
 
 
-class Phase(str, Enum):
+class Phase(StrEnum):
     """Names of the proto's ExecutionPhase values."""
 
     PENDING = "EXECUTION_PENDING"
@@ -130,7 +132,7 @@ class Phase(str, Enum):
     CANCELLED = "EXECUTION_CANCELLED"
 
 
-class CallbackPhase(str, Enum):
+class CallbackPhase(StrEnum):
     """Names of the proto's CallbackPhase values."""
 
     NOT_REQUESTED = "CALLBACK_NOT_REQUESTED"
@@ -164,7 +166,7 @@ class CompleteExternalActivityInput:
     error: ErrorInfo | None = None
 
 
-class CompletionOutcome(str, Enum):
+class CompletionOutcome(StrEnum):
     """What the system activity achieved."""
 
     DELIVERED = "delivered"

@@ -21,7 +21,6 @@ CALLER_TASK_QUEUE: Final = "caller"
 """Default queue of the reference caller (the workflow engine's worker)."""
 
 
-
 @dataclass(frozen=True)
 class TaskQueues:
     """The task queues one deployment of the handshake uses."""

@@ -67,12 +67,12 @@ def _renderings(token: bytes) -> Iterator[str]:
 def _redact_arg(arg: object) -> object:
     if isinstance(arg, bytes | bytearray | memoryview):
         return redacted_bytes(bytes(arg))
-    if isinstance(arg, Message):
-        field = arg.DESCRIPTOR.fields_by_name.get("task_token")
-        if field is not None and getattr(arg, "task_token", b""):
+    if isinstance(arg, Message) and "task_token" in arg.DESCRIPTOR.fields_by_name:
+        token: bytes = getattr(arg, "task_token")  # noqa: B009 - not every Message has it
+        if token:
             copy = type(arg)()
             copy.CopyFrom(arg)
-            setattr(copy, "task_token", redacted_bytes(getattr(arg, "task_token")).encode())
+            setattr(copy, "task_token", redacted_bytes(token).encode())  # noqa: B010
             return str(copy)
     return arg
 

@@ -17,7 +17,7 @@ from reference_impl.names import (
     serverless_workflow_id,
 )
 from reference_impl.redaction import token_log_fields
-from reference_impl.task_token import decode_token
+from reference_impl.task_token import decode_token, describe_token
 
 logger = logging.getLogger(__name__)
 
@@ -40,13 +40,12 @@ async def execute_workflow(input: ServerlessWorkflowInput) -> str:
 
     A retry of this activity finds the workflow already started and reuses it.
     """
-    fields = token_log_fields(decode_token(input.callback_token))
+    token = decode_token(input.callback_token)
     logger.info(
-        "starting serverless workflow: execution_id=%s token_preview=%s token_length=%d",
+        "starting serverless workflow: execution %s, %s",
         input.execution_id,
-        fields["token_preview"],
-        fields["token_length"],
-        extra=fields,
+        describe_token(token),
+        extra=token_log_fields(token),
     )
     handle = await activity.client().start_workflow(
         SERVERLESS_WORKFLOW,

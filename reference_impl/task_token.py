@@ -20,6 +20,13 @@ def token_preview(token: bytes) -> str:
     return text
 
 
+def describe_token(token: bytes) -> str:
+    """A token as log messages show it: ``token_preview=… token_length=…`` (bytes)."""
+    if not token:
+        return "no callback token"
+    return f"token_preview={token_preview(token)} token_length={len(token)}"
+
+
 def encode_token(token: bytes) -> str:
     """Token bytes as standard padded base64, for JSON payloads."""
     return base64.b64encode(token).decode("ascii")

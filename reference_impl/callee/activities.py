@@ -34,7 +34,9 @@ async def complete_external_activity(input: CompleteExternalActivityInput) -> Co
     )
 
 
-def apply_status_update(execution: AgentExecution | WorkflowExecution, update: StatusUpdate) -> None:
+def apply_status_update(
+    execution: AgentExecution | WorkflowExecution, update: StatusUpdate
+) -> None:
     """Write the fields ``update`` sets into ``execution.status``."""
     status = execution.status
     if update.phase is not None:

@@ -12,6 +12,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from reference_impl.models import CompletionOutcome, ErrorInfo
 from reference_impl.names import INVALID_TOKEN_ERROR
 from reference_impl.redaction import token_log_fields
+from reference_impl.task_token import describe_token
 
 logger = logging.getLogger(__name__)
 
@@ -31,13 +32,7 @@ async def complete_by_token(
         logger.warning("completion skipped: no callback token", extra=fields)
         return CompletionOutcome.NOT_REQUESTED
     lane = "fail" if error is not None else "complete"
-    logger.info(
-        "completion attempt: %s token_preview=%s token_length=%d",
-        lane,
-        fields["token_preview"],
-        fields["token_length"],
-        extra=fields,
-    )
+    logger.info("completion attempt (%s): %s", lane, describe_token(token), extra=fields)
     handle = client.get_async_activity_handle(task_token=token)
     try:
         if error is None:
@@ -45,15 +40,17 @@ async def complete_by_token(
         else:
             await handle.fail(
                 ApplicationError(
-                    error.message, *error.details, type=error.type, non_retryable=error.non_retryable
+                    error.message,
+                    *error.details,
+                    type=error.type,
+                    non_retryable=error.non_retryable,
                 )
             )
     except RPCError as err:
         if err.status == RPCStatusCode.NOT_FOUND:
             logger.warning(
-                "completion answered NOT_FOUND (already delivered, stale or caller gone): "
-                "token_preview=%s",
-                fields["token_preview"],
+                "completion answered NOT_FOUND (already delivered, stale or caller gone): %s",
+                describe_token(token),
                 extra=fields,
             )
             return CompletionOutcome.NOT_FOUND
@@ -64,5 +61,5 @@ async def complete_by_token(
                 non_retryable=True,
             ) from None
         raise
-    logger.info("completion delivered: %s token_preview=%s", lane, fields["token_preview"], extra=fields)
+    logger.info("completion delivered (%s): %s", lane, describe_token(token), extra=fields)
     return CompletionOutcome.DELIVERED

@@ -30,14 +30,14 @@ from reference_impl.names import (
     AGENT_INVOKE_WORKFLOW,
     API_VERSION,
     MAX_CALLBACK_TOKEN_BYTES,
-    TaskQueues,
     WORKFLOW_EXECUTION_KIND,
     WORKFLOW_INVOKE_WORKFLOW,
+    TaskQueues,
     agent_invoke_workflow_id,
     workflow_invoke_workflow_id,
 )
 from reference_impl.redaction import token_log_fields
-from reference_impl.task_token import encode_token
+from reference_impl.task_token import describe_token, encode_token
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +84,9 @@ def validate_workflow_execution(request: wf_pb.WorkflowExecution) -> str | None:
     return validate_token(request.spec.callback_token)
 
 
-async def _abort(context: grpc.aio.ServicerContext[Any, Any], code: grpc.StatusCode, message: str) -> NoReturn:
+async def _abort(
+    context: grpc.aio.ServicerContext[Any, Any], code: grpc.StatusCode, message: str
+) -> NoReturn:
     await context.abort(code, message)
     raise AssertionError("unreachable: context.abort raises")
 
@@ -111,14 +113,13 @@ class _Recorder:
         execution.status.Clear()
         apply_status_update(execution, StatusUpdate(execution.metadata.id, phase=Phase.PENDING))
         self._store.insert(execution)
-        fields = token_log_fields(execution.spec.callback_token)
+        token = execution.spec.callback_token
         logger.info(
-            "callee create: %s %s token_preview=%s token_length=%d",
+            "callee create: %s %s, %s",
             kind,
             execution.metadata.id,
-            fields["token_preview"],
-            fields["token_length"],
-            extra=fields,
+            describe_token(token),
+            extra=token_log_fields(token),
         )
         try:
             await self._client.start_workflow(
@@ -127,8 +128,15 @@ class _Recorder:
         except RPCError as err:
             error = ErrorInfo(f"could not start {workflow}: {err.message}", START_FAILED_ERROR)
             update = StatusUpdate(execution.metadata.id, phase=Phase.FAILED, error=error)
-            self._store.update(type(execution), execution.metadata.id, lambda e: apply_status_update(e, update))
-            logger.error("callee create: %s %s recorded as failed: %s", kind, execution.metadata.id, err.message)
+            self._store.update(
+                type(execution), execution.metadata.id, lambda e: apply_status_update(e, update)
+            )
+            logger.error(
+                "callee create: %s %s recorded as failed: %s",
+                kind,
+                execution.metadata.id,
+                err.message,
+            )
             await _abort(
                 context,
                 grpc.StatusCode.UNAVAILABLE,
@@ -156,7 +164,7 @@ class AgentExecutionService(
         self._recorder = _Recorder(store, client, queues)
         self._queues = queues
 
-    async def create(  # type: ignore[override]
+    async def create(
         self, request: agent_pb.AgentExecution, context: grpc.aio.ServicerContext[Any, Any]
     ) -> agent_pb.AgentExecution:
         problem = validate_agent_execution(request)
@@ -183,7 +191,7 @@ class AgentExecutionService(
             context,
         )
 
-    async def get(  # type: ignore[override]
+    async def get(
         self, request: agent_pb.AgentExecutionId, context: grpc.aio.ServicerContext[Any, Any]
     ) -> agent_pb.AgentExecution:
         return await self._recorder.read(agent_pb.AgentExecution, request.value, context)
@@ -199,7 +207,7 @@ class WorkflowExecutionService(
         self._recorder = _Recorder(store, client, queues)
         self._queues = queues
 
-    async def create(  # type: ignore[override]
+    async def create(
         self, request: wf_pb.WorkflowExecution, context: grpc.aio.ServicerContext[Any, Any]
     ) -> wf_pb.WorkflowExecution:
         problem = validate_workflow_execution(request)
@@ -230,7 +238,7 @@ class WorkflowExecutionService(
             context,
         )
 
-    async def get(  # type: ignore[override]
+    async def get(
         self, request: wf_pb.WorkflowExecutionId, context: grpc.aio.ServicerContext[Any, Any]
     ) -> wf_pb.WorkflowExecution:
         return await self._recorder.read(wf_pb.WorkflowExecution, request.value, context)

@@ -42,7 +42,7 @@ from reference_impl.names import (
     UPDATE_WORKFLOW_STATUS_ACTIVITY,
     WORKFLOW_INVOKE_WORKFLOW,
 )
-from reference_impl.task_token import decode_token, token_preview
+from reference_impl.task_token import decode_token, describe_token, token_preview
 
 AGENT_RUN_TIMEOUT = timedelta(hours=24)
 """Start-to-close of the agent work; its expiry is delivered to the caller as a failure."""
@@ -68,11 +68,10 @@ def error_from_activity(err: ActivityError) -> ErrorInfo:
 def _log_token(event: str, execution_id: str, token_b64: str) -> None:
     token = decode_token(token_b64)
     workflow.logger.info(
-        "%s: execution_id=%s token_preview=%s token_length=%d",
+        "%s: execution %s, %s",
         event,
         execution_id,
-        token_preview(token),
-        len(token),
+        describe_token(token),
         extra={"token_preview": token_preview(token), "token_length": len(token)},
     )
 
@@ -179,7 +178,10 @@ class InvokeAgentExecutionWorkflow:
             raise
         else:
             await finish_execution(
-                UPDATE_AGENT_STATUS_ACTIVITY, input.execution_id, input.callback_token, output=output
+                UPDATE_AGENT_STATUS_ACTIVITY,
+                input.execution_id,
+                input.callback_token,
+                output=output,
             )
             return output
         await finish_execution(

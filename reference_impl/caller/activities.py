@@ -33,6 +33,7 @@ from reference_impl.names import (
     CREATE_FAILED_ERROR,
 )
 from reference_impl.redaction import token_log_fields
+from reference_impl.task_token import describe_token
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +104,9 @@ class CallerActivities:
         async def create(token: bytes) -> str:
             tasks = [
                 wf_pb.WorkflowTask(
-                    name=t.name, set_json=json.dumps(t.set) if t.set else "", raise_error=t.raise_error
+                    name=t.name,
+                    set_json=json.dumps(t.set) if t.set else "",
+                    raise_error=t.raise_error,
                 )
                 for t in input.tasks
             ]
@@ -129,22 +132,20 @@ async def _hand_off(
 ) -> Any:
     token = activity.info().task_token if hand_off_token else b""
     fields = token_log_fields(token)
-    logger.info(
-        "caller extracted task token: token_preview=%s token_length=%d",
-        fields["token_preview"],
-        fields["token_length"],
-        extra=fields,
-    )
+    if token:
+        logger.info("caller extracted its task token: %s", describe_token(token), extra=fields)
+    else:
+        logger.info("caller hands off no token: it will poll the %s (legacy)", kind)
     try:
         execution_id = await create(token)
     except grpc.aio.AioRpcError as err:
         raise create_failed(kind, err) from None
     if token:
         logger.info(
-            "caller pending: %s %s holds token_preview=%s",
+            "caller pending: %s %s holds %s",
             kind,
             execution_id,
-            fields["token_preview"],
+            describe_token(token),
             extra=fields,
         )
         activity.raise_complete_async()
@@ -162,6 +163,8 @@ async def _poll_until_done(
             return ExecutionResult(execution_id, json.loads(status.output_json))
         if phase.name in ("EXECUTION_FAILED", "EXECUTION_CANCELLED"):
             error = status.error
-            raise ApplicationError(error.message, type=error.type, non_retryable=error.non_retryable)
+            raise ApplicationError(
+                error.message, type=error.type, non_retryable=error.non_retryable
+            )
         activity.heartbeat()
         await asyncio.sleep(LEGACY_POLL_INTERVAL.total_seconds())

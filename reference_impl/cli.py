@@ -1,0 +1,39 @@
+"""The ``handshake-conformance`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from reference_impl.demo import run_demo
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="handshake-conformance",
+        description="Reference implementation and conformance suite of the Temporal token "
+        "handshake.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser(
+        "demo", help="run the success, failure and no-token handshakes on an embedded server"
+    )
+    demo.add_argument(
+        "--backend",
+        choices=("time-skipping", "dev"),
+        default="time-skipping",
+        help="which embedded Temporal server to start (default: time-skipping)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "demo":
+        return asyncio.run(run_demo(args.backend))
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
