@@ -14,7 +14,11 @@ from temporalio.worker import Worker
 
 from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2_grpc as agent_grpc
 from protos.ai.stigmer.agentic.workflowexecution.v1 import workflowexecution_pb2_grpc as wf_grpc
-from reference_impl.callee.activities import StatusActivities, complete_external_activity
+from reference_impl.callee.activities import (
+    CompletionActivities,
+    StatusActivities,
+    connect_without_retries,
+)
 from reference_impl.callee.service import AgentExecutionService, WorkflowExecutionService
 from reference_impl.callee.store import ExecutionStore
 from reference_impl.callee.workflows import (
@@ -67,12 +71,13 @@ async def run_callee(
         raise OSError(f"cannot listen on {listen}")
     host = listen.rsplit(":", 1)[0]
     statuses = StatusActivities(store)
+    completion = CompletionActivities(await connect_without_retries(client))
     worker = Worker(
         client,
         task_queue=queues.callee,
         workflows=[InvokeAgentExecutionWorkflow, InvokeWorkflowExecutionWorkflow],
         activities=[
-            complete_external_activity,
+            completion.complete_external_activity,
             statuses.update_agent_status,
             statuses.update_workflow_status,
         ],

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TypeVar
 
 from temporalio import activity
+from temporalio.client import Client
+from temporalio.service import RetryConfig, ServiceClient
 
 from protos.ai.stigmer.agentic.agentexecution.v1.agentexecution_pb2 import AgentExecution
 from protos.ai.stigmer.agentic.workflowexecution.v1.workflowexecution_pb2 import (
@@ -23,15 +26,36 @@ from reference_impl.task_token import decode_token
 Execution = TypeVar("Execution", AgentExecution, WorkflowExecution)
 
 
-@activity.defn(name=COMPLETE_EXTERNAL_ACTIVITY)
-async def complete_external_activity(input: CompleteExternalActivityInput) -> CompletionOutcome:
-    """The system activity: complete or fail the caller's activity by token."""
-    return await complete_by_token(
-        activity.client(),
-        decode_token(input.callback_token),
-        result=input.result,
-        error=input.error,
+async def connect_without_retries(client: Client) -> Client:
+    """A client like ``client`` whose calls are never retried inside one attempt.
+
+    The system activity's retry policy (1 s, 3 attempts) does the retrying, visibly in
+    history; the SDK's own hidden retries would spend ~10 s on each rejected token.
+    """
+    config = dataclasses.replace(
+        client.service_client.config, retry_config=RetryConfig(max_retries=1)
     )
+    service = await ServiceClient.connect(config)
+    return Client(service, namespace=client.namespace, data_converter=client.data_converter)
+
+
+class CompletionActivities:
+    """The system activity, bound to the client it completes with."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    @activity.defn(name=COMPLETE_EXTERNAL_ACTIVITY)
+    async def complete_external_activity(
+        self, input: CompleteExternalActivityInput
+    ) -> CompletionOutcome:
+        """The system activity: complete or fail the caller's activity by token."""
+        return await complete_by_token(
+            self._client,
+            decode_token(input.callback_token),
+            result=input.result,
+            error=input.error,
+        )
 
 
 def apply_status_update(
