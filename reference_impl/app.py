@@ -56,7 +56,8 @@ async def run_callee(
     queues: TaskQueues = DEFAULT_QUEUES,
     listen: str = "127.0.0.1:0",
 ) -> AsyncIterator[Callee]:
-    """Serve the callee's gRPC services (with health) and its worker until exit."""
+    """Serve the callee until exit: gRPC services with health, and workers on the callee
+    queue and on the workflow runner queue (``ExecuteWorkflow``, the serverless workflow)."""
     server = grpc.aio.server()
     agents = AgentExecutionService(store, client, queues)
     workflows = WorkflowExecutionService(store, client, queues)
@@ -82,9 +83,15 @@ async def run_callee(
             statuses.update_workflow_status,
         ],
     )
+    workflow_runner = Worker(
+        client,
+        task_queue=queues.workflow_runner,
+        workflows=[ExecuteServerlessWorkflow],
+        activities=[execute_workflow],
+    )
     await server.start()
     try:
-        async with worker:
+        async with worker, workflow_runner:
             for name in ("", *SERVICE_NAMES):
                 await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
             yield Callee(f"{host}:{port}", store)
@@ -94,21 +101,13 @@ async def run_callee(
 
 
 @asynccontextmanager
-async def run_runners(
+async def run_agent_runner(
     client: Client,
     queues: TaskQueues = DEFAULT_QUEUES,
     agent: Callable[..., Any] = echo_agent,
 ) -> AsyncIterator[None]:
-    """Serve the agent runner queue (with ``agent``) and the workflow runner queue."""
-    async with (
-        Worker(client, task_queue=queues.agent_runner, activities=[agent]),
-        Worker(
-            client,
-            task_queue=queues.workflow_runner,
-            workflows=[ExecuteServerlessWorkflow],
-            activities=[execute_workflow],
-        ),
-    ):
+    """Serve the agent work (``agent``, by default the echo agent) on the runner queue."""
+    async with Worker(client, task_queue=queues.agent_runner, activities=[agent]):
         yield
 
 
@@ -138,9 +137,9 @@ async def run_all(
     """Callee, runners and caller in this process: the whole handshake."""
     async with AsyncExitStack() as stack:
         callee = await stack.enter_async_context(run_callee(client, store, queues))
-        await stack.enter_async_context(run_runners(client, queues, agent))
+        await stack.enter_async_context(run_agent_runner(client, queues, agent))
         await stack.enter_async_context(run_caller(client, callee.address, queues))
         yield callee
 
 
-__all__: Sequence[str] = ["Callee", "run_all", "run_callee", "run_caller", "run_runners"]
+__all__: Sequence[str] = ["Callee", "run_agent_runner", "run_all", "run_callee", "run_caller"]
