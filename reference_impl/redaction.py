@@ -12,7 +12,7 @@ import base64
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from google.protobuf.message import Message
@@ -21,7 +21,11 @@ from google.protobuf.text_encoding import CEscape
 from reference_impl.task_token import token_preview
 
 _MASK_CAPACITY: Final = 10_000
-_masked: OrderedDict[bytes, None] = OrderedDict()
+_KEY_CHARS: Final = 8
+"""Renderings are indexed by their first characters, so a scan costs O(len(text))."""
+
+_masked: OrderedDict[bytes, tuple[str, ...]] = OrderedDict()
+_index: dict[str, dict[str, bytes]] = {}
 _masked_lock = threading.Lock()
 
 
@@ -30,10 +34,24 @@ def mask_token(token: bytes) -> None:
     if not token:
         return
     with _masked_lock:
-        _masked[token] = None
-        _masked.move_to_end(token)
+        if token in _masked:
+            _masked.move_to_end(token)
+            return
+        forms = tuple(f for f in _renderings(token) if len(f) >= _KEY_CHARS)
+        _masked[token] = forms
+        for form in forms:
+            _index.setdefault(form[:_KEY_CHARS], {})[form] = token
         while len(_masked) > _MASK_CAPACITY:
-            _masked.popitem(last=False)
+            _forget(*_masked.popitem(last=False))
+
+
+def _forget(token: bytes, forms: tuple[str, ...]) -> None:
+    for form in forms:
+        bucket = _index.get(form[:_KEY_CHARS], {})
+        if bucket.get(form) == token:
+            del bucket[form]
+            if not bucket:
+                del _index[form[:_KEY_CHARS]]
 
 
 def token_log_fields(token: bytes) -> dict[str, Any]:
@@ -79,12 +97,16 @@ def _redact_arg(arg: object) -> object:
 
 def redact_text(text: str) -> str:
     """``text`` with every rendering of every masked token replaced by its preview."""
+    found: dict[str, bytes] = {}
     with _masked_lock:
-        tokens = list(_masked)
-    for token in tokens:
-        for form in _renderings(token):
-            if len(form) >= 8 and form in text:
-                text = text.replace(form, redacted_bytes(token))
+        if not _index:
+            return text
+        for start in range(len(text) - _KEY_CHARS + 1):
+            bucket = _index.get(text[start : start + _KEY_CHARS])
+            if bucket:
+                found.update((f, t) for f, t in bucket.items() if text.startswith(f, start))
+    for form in sorted(found, key=len, reverse=True):
+        text = text.replace(form, redacted_bytes(found[form]))
     return text
 
 
@@ -92,10 +114,15 @@ class TokenRedactionFilter(logging.Filter):
     """Rewrites a record so that it carries no task token; never drops a record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
+        if isinstance(record.args, Mapping):
+            record.args = {key: _redact_arg(value) for key, value in record.args.items()}
+        elif record.args:
             args = record.args if isinstance(record.args, tuple) else (record.args,)
             record.args = tuple(_redact_arg(a) for a in args)
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # like logging itself: a bad format string never raises at the call
+            message = f"{record.msg!s} (unformattable arguments: {record.args!r})"
         record.msg, record.args = redact_text(message), ()
         if record.exc_info and not record.exc_text:
             record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))

@@ -34,6 +34,8 @@ def encode_token(token: bytes) -> str:
 
 def decode_token(text: str) -> bytes:
     """Inverse of :func:`encode_token`; raises ``ValueError`` on invalid base64."""
+    if len(text) % 4 or text.count("=") > 2:
+        raise ValueError("callback token is not standard base64: bad length or excess padding")
     try:
         return base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError) as err:
