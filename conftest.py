@@ -1,3 +1,3 @@
-"""Root conftest: enables the handshake harness plugin for tests/ and conformance/."""
+"""Root conftest: the harness plugin, the requirement plugin and pytester for the suite's own tests."""
 
-pytest_plugins = ["fixtures.plugin"]
+pytest_plugins = ["fixtures.plugin", "conformance.plugin", "pytester"]

@@ -10,13 +10,13 @@ import pytest
 from temporalio.client import Client, WorkflowFailureError
 
 from fixtures.handshake import (
-    CORE_LOGGER,
     CallerAttemptRecorder,
     CallerRunner,
     RecordingExecutionStore,
     wait_callees_settled,
 )
 from reference_impl.models import CallAgentInput, CallWorkflowInput, RunTaskInput, WorkflowTaskInput
+from reference_impl.runtime import CORE_LOGGER
 from reference_impl.task_token import token_preview
 
 

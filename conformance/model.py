@@ -1,0 +1,47 @@
+"""The record of one requirement of the conformance catalogue."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+ID_PATTERN: Final = re.compile(r"THP-(?P<family>[A-Z]+)-(?P<number>\d{3})")
+"""Requirement ids: ``THP-<FAMILY>-<three digits>``, the family repeated in the id."""
+
+
+class Level(StrEnum):
+    """RFC 2119 level: how much a failure of the requirement weighs in the run's verdict."""
+
+    MUST = "MUST"
+    SHOULD = "SHOULD"
+    MAY = "MAY"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One testable statement of the handshake's specification."""
+
+    id: str
+    level: Level
+    family: str
+    statement: str
+    """One sentence, in the words of SPEC.md."""
+    rationale: str
+    """One sentence: why an implementation must behave so."""
+    alternatives: tuple[str, ...] = ()
+    """Other answers of the server under test that the suite accepts as conforming."""
+
+    def __post_init__(self) -> None:
+        # A malformed entry must stop the import of the catalogue, not surface as a
+        # confusing report line later.
+        match = ID_PATTERN.fullmatch(self.id)
+        if match is None:
+            raise ValueError(f"requirement id {self.id!r} does not match {ID_PATTERN.pattern}")
+        if match["family"] != self.family:
+            raise ValueError(f"requirement {self.id}: family {self.family!r} differs from its id")
+        if not isinstance(self.level, Level):
+            raise TypeError(f"requirement {self.id}: level must be a Level, not {self.level!r}")
+        if not self.statement.strip() or not self.rationale.strip():
+            raise ValueError(f"requirement {self.id}: statement and rationale must not be empty")

@@ -1,0 +1,357 @@
+"""Pytest plugin of the conformance suite: ``-p conformance.plugin``.
+
+Ties every conformance test to catalogue requirements (``@pytest.mark.requirement``),
+judges each requirement from its tests, writes the reports and sets the exit status:
+non-zero exactly when a MUST requirement fails (also SHOULD with --strict-requirements).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from collections.abc import Generator, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import pytest
+
+from conformance import report as reporting
+from conformance.catalogue import DEFAULT_REFERENCE, index, load
+from conformance.model import Requirement
+from conformance.results import (
+    CaseResult,
+    Outcome,
+    Status,
+    Summary,
+    UntestedPolicy,
+    aggregate,
+    counted_levels,
+    verdict,
+)
+
+MARKER: Final = "requirement"
+REQUIREMENT_PROPERTY: Final = "requirement"
+"""Name of the JUnit ``<property>`` (and user property) carrying a test's requirement id."""
+SEED_PROPERTY: Final = "hypothesis_seed"
+PLUGIN_NAME: Final = "conformance-requirements"
+_WORKER_OUTPUT_KEY: Final = "conformance_collected"
+_PACKAGE_DIR: Final = Path(__file__).resolve().parent
+
+# Options of other plugins that change what a test does, so a reproduce command repeats them.
+_REPRODUCED_OPTIONS: Final = (
+    ("backend", "--backend"),
+    ("hypothesis_profile", "--hypothesis-profile"),
+)
+_SEED_IN_TEXT: Final = re.compile(r"--hypothesis-seed=(\w+)")
+_BLOB_IN_TEXT: Final = re.compile(r"@reproduce_failure\([^\n]*?\)")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register the report, strictness and coverage options and the two ini settings."""
+    group = parser.getgroup("conformance", "token handshake conformance")
+    group.addoption(
+        "--report-dir",
+        dest="conformance_report_dir",
+        metavar="DIR",
+        help="write conformance.json and conformance.md into DIR",
+    )
+    group.addoption(
+        "--strict-requirements",
+        dest="conformance_strict",
+        action="store_true",
+        help="failed SHOULD requirements fail the run too (MUST always do, MAY never)",
+    )
+    group.addoption(
+        "--untested-requirements",
+        dest="conformance_untested",
+        choices=[policy.value for policy in UntestedPolicy],
+        default=UntestedPolicy.WARN.value,
+        help="what a catalogue requirement without any collected test does (default: warn)",
+    )
+    parser.addini(
+        "conformance_catalogue",
+        "module:attribute of the requirement catalogue",
+        default=DEFAULT_REFERENCE,
+    )
+    parser.addini(
+        "conformance_paths",
+        "directories whose tests must name requirements (default: the conformance package)",
+        type="paths",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker and the plugin instance that holds this session's results."""
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(*ids): the catalogue requirements this conformance test checks",
+    )
+    try:
+        catalogue = load(str(config.getini("conformance_catalogue")))
+    except ValueError as err:
+        raise pytest.UsageError(str(err)) from None
+    if not config.pluginmanager.has_plugin(PLUGIN_NAME):
+        config.pluginmanager.register(ConformancePlugin(config, catalogue), PLUGIN_NAME)
+
+
+def requirement_ids(user_properties: Iterable[Sequence[object]]) -> tuple[str, ...]:
+    """The requirement ids recorded in a test's (or report's) user properties."""
+    return tuple(str(value) for name, value in user_properties if name == REQUIREMENT_PROPERTY)
+
+
+def one_line_message(report: pytest.TestReport | pytest.CollectReport) -> str | None:
+    """The gist of a failure, skip or xfail, on one line."""
+    wasxfail = getattr(report, "wasxfail", None)
+    if report.skipped and wasxfail is not None:
+        return f"xfail: {wasxfail}" if wasxfail else "xfail"
+    longrepr = report.longrepr
+    if report.passed or longrepr is None:
+        return None
+    if isinstance(longrepr, tuple):  # a skip: (path, line, reason)
+        text = str(longrepr[2])
+    else:
+        crash = getattr(longrepr, "reprcrash", None)
+        text = crash.message if crash is not None else str(longrepr)
+        if crash is None:
+            # pytest's own error lines start with "E "; they name the error best.
+            errors = [line[1:].strip() for line in text.splitlines() if line.startswith("E ")]
+            text = errors[0] if errors else text
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else None
+
+
+class ConformancePlugin:
+    """One session's requirement bookkeeping; controller and xdist workers each have one."""
+
+    def __init__(self, config: pytest.Config, catalogue: Sequence[Requirement]) -> None:
+        self.config = config
+        self.catalogue = tuple(catalogue)
+        self.known: Mapping[str, Requirement] = index(self.catalogue)
+        paths = [Path(p) for p in config.getini("conformance_paths")] or [_PACKAGE_DIR]
+        self.roots = tuple(path.resolve() for path in paths)
+        self.is_worker = hasattr(config, "workerinput")
+        self.collected: dict[str, tuple[str, ...]] = {}
+        """Every collected test that names requirements, before deselection, in order."""
+        self.cases: dict[str, CaseResult] = {}
+        self.unattributed: set[str] = set()
+        self.summary: Summary | None = None
+
+    # --- collection: runs where tests are collected (serial session or xdist worker) ---
+
+    def _in_scope(self, item: pytest.Item) -> bool:
+        path = item.path.resolve()
+        return any(path.is_relative_to(root) for root in self.roots)
+
+    def _problems(self, item: pytest.Item) -> list[str]:
+        ids = [arg for mark in item.iter_markers(MARKER) for arg in mark.args]
+        if not ids:
+            if isinstance(item, pytest.Function) and self._in_scope(item):
+                return [
+                    "no @pytest.mark.requirement(...): every conformance test must name "
+                    "at least one catalogue requirement"
+                ]
+            return []
+        problems = []
+        for requirement_id in ids:
+            if not isinstance(requirement_id, str):
+                problems.append(f"requirement ids must be strings, not {requirement_id!r}")
+            elif requirement_id not in self.known:
+                problems.append(f"unknown requirement id {requirement_id!r} (not in the catalogue)")
+        if not problems:
+            item.user_properties.extend(
+                (REQUIREMENT_PROPERTY, requirement_id) for requirement_id in dict.fromkeys(ids)
+            )
+        return problems
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_make_collect_report(
+        self, collector: pytest.Collector
+    ) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+        """Turn a module or class with unmarked or wrongly marked tests into a collection error."""
+        collect_report = yield
+        if not collect_report.passed:
+            return collect_report
+        problems: dict[str, list[str]] = {}
+        for node in collect_report.result:
+            if isinstance(node, pytest.Item):
+                for problem in self._problems(node):
+                    # Parametrized copies of one test share its problems: name the test once.
+                    test = node.nodeid.partition("[")[0]
+                    if problem not in problems.setdefault(test, []):
+                        problems[test].append(problem)
+        if not problems:
+            return collect_report
+        lines = ["conformance requirement markers are missing or wrong:"]
+        lines += [f"  {test}: {p}" for test, found in problems.items() for p in found]
+        return pytest.CollectReport(collector.nodeid, "failed", "\n".join(lines), [])
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Remember each test's requirements before -k/-m deselect any: coverage counts them."""
+        for item in items:
+            ids = requirement_ids(item.user_properties)
+            if ids:
+                self.collected[item.nodeid] = ids
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        """Record the hypothesis seed of the call, so that its reports carry it."""
+        if call.when == "call" and requirement_ids(item.user_properties):
+            seed = _hypothesis_seed(item)
+            if seed is not None:
+                item.user_properties.append((SEED_PROPERTY, seed))
+        return (yield)
+
+    # --- results: runs where reports arrive (serial session or xdist controller) ---
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Fold one phase's report into its test's result."""
+        if self.is_worker:
+            return
+        ids = requirement_ids(report.user_properties)
+        if not ids:
+            if report.failed:
+                self.unattributed.add(report.nodeid)
+            return
+        case = self.cases.setdefault(report.nodeid, CaseResult(report.nodeid, ids))
+        case.duration += report.duration
+        case.record(
+            report.when,
+            report.outcome,
+            wasxfail=hasattr(report, "wasxfail"),
+            message=one_line_message(report),
+        )
+        for name, value in report.user_properties:
+            if name == SEED_PROPERTY:
+                case.hypothesis_seed = str(value)
+        if report.failed:
+            text = report.longreprtext
+            if case.hypothesis_seed is None and (found := _SEED_IN_TEXT.search(text)):
+                case.hypothesis_seed = found[1]
+            if found_blob := _BLOB_IN_TEXT.search(text):
+                case.hypothesis_blob = found_blob[0]
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        """Count collection errors: pytest's verdict stands for them."""
+        if report.failed and not self.is_worker:
+            self.unattributed.add(report.nodeid or "<collection>")
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        """Under xdist, take the collected tests' requirements from the worker's output."""
+        output = getattr(node, "workeroutput", {}).get(_WORKER_OUTPUT_KEY, ())
+        for nodeid, ids in output:
+            self.collected.setdefault(nodeid, tuple(ids))
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """Judge the requirements, write the reports and set the exit status."""
+        if self.is_worker:
+            workeroutput: dict[str, Any] = self.config.workeroutput  # type: ignore[attr-defined]
+            workeroutput[_WORKER_OUTPUT_KEY] = [[n, list(i)] for n, i in self.collected.items()]
+            return
+        for case in self.cases.values():
+            if case.outcome is Outcome.FAILED:
+                case.reproduce = self.reproduce_command(case)
+        collected = dict(self.collected)
+        for nodeid, case in self.cases.items():
+            collected.setdefault(nodeid, case.requirements)
+        results = aggregate(self.catalogue, collected, self.cases)
+        run_verdict = verdict(
+            results,
+            strict=bool(self.config.getoption("conformance_strict")),
+            untested_policy=UntestedPolicy(self.config.getoption("conformance_untested")),
+            unattributed_failures=len(self.unattributed),
+        )
+        # Only a run that went to its end is judged by requirement: an interrupted run,
+        # a usage error or an empty collection keeps pytest's own exit status.
+        complete = exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not (
+            session.shouldstop or session.shouldfail
+        )
+        if complete:
+            session.exitstatus = (
+                pytest.ExitCode.TESTS_FAILED if run_verdict.failed else pytest.ExitCode.OK
+            )
+        cases = [self.cases.get(n) or CaseResult(n, ids) for n, ids in collected.items()]
+        self.summary = Summary(
+            requirements=results,
+            cases=tuple(cases),
+            verdict=run_verdict,
+            exit_status=int(session.exitstatus),
+            complete=complete,
+            options=self._reproduced_options(),
+        )
+        report_dir = self.config.getoption("conformance_report_dir")
+        if report_dir:
+            reporting.write(self.summary, self.config.invocation_params.dir / report_dir)
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        """Print one line per requirement, then the verdict."""
+        summary = self.summary
+        if summary is None or self.config.option.collectonly:
+            return
+        write = terminalreporter
+        write.section("conformance requirements")
+        counted = counted_levels(summary.verdict.strict)
+        header, rows = reporting.terminal_table(summary)
+        write.line(header, bold=True)
+        for line, result in rows:
+            failed = result.status is Status.FAILED
+            blocking = failed and result.requirement.level in counted
+            write.line(
+                line,
+                red=blocking,
+                yellow=failed and not blocking,
+                green=result.status is Status.PASSED,
+            )
+        untested = summary.verdict.untested
+        if untested and summary.verdict.untested_policy is not UntestedPolicy.IGNORE:
+            write.line(
+                f"{len(untested)} requirement(s) without any test: " + ", ".join(untested),
+                yellow=True,
+            )
+        headline = reporting.headline(summary)
+        write.line(f"conformance: {headline}", bold=True, red=summary.exit_status != 0)
+
+    # --- reproduce commands ---
+
+    def _reproduced_options(self) -> dict[str, str]:
+        options = {}
+        for dest, _flag in _REPRODUCED_OPTIONS:
+            value = self.config.getoption(dest, None)
+            if value is not None:
+                options[dest] = str(value)
+        return options
+
+    def reproduce_command(self, case: CaseResult) -> str:
+        """A one-line shell command that reruns this test alone, with the same seed and backend."""
+        path, sep, rest = case.nodeid.partition("::")
+        absolute = Path(os.path.normpath(self.config.rootpath / path))
+        try:
+            shown = str(absolute.relative_to(self.config.invocation_params.dir))
+        except ValueError:
+            shown = str(absolute)
+        command = ["python", "-m", "pytest", "-p", "conformance.plugin", shown + sep + rest]
+        if case.hypothesis_seed is not None:
+            command.append(f"--hypothesis-seed={case.hypothesis_seed}")
+        flags = dict(_REPRODUCED_OPTIONS)
+        command += [f"{flags[dest]}={value}" for dest, value in self._reproduced_options().items()]
+        return shlex.join(command)
+
+
+def _hypothesis_seed(item: pytest.Item) -> str | None:
+    """The seed a hypothesis test ran with, as ``--hypothesis-seed`` would take it."""
+    test = getattr(item, "obj", None)
+    if not getattr(test, "is_hypothesis_test", False):
+        return None
+    # Precedence as in hypothesis: an explicit @seed, then --hypothesis-seed, then the
+    # seed hypothesis drew for this run (private attributes, read defensively).
+    explicit = getattr(test, "_hypothesis_internal_use_seed", None)
+    forced = item.config.getoption("hypothesis_seed", None)
+    generated = getattr(test, "_hypothesis_internal_use_generated_seed", None)
+    for seed in (explicit, forced, generated):
+        if seed is not None:
+            return str(seed)
+    return None

@@ -1,0 +1,1 @@
+"""Tests of the conformance suite's machinery: catalogue, plugin, reports, runner."""

@@ -1,0 +1,127 @@
+"""The ``run`` subcommand: its pytest command line, and a run of a package outside any checkout."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from conformance import runner
+
+SUITE_MODULE = """
+import pytest
+
+@pytest.mark.requirement("THP-ALPHA-001")
+def test_must_fails():
+    assert False, "not conforming"
+
+@pytest.mark.requirement("THP-BRAVO-001")
+def test_should_passes():
+    pass
+"""
+
+INSTALLED_CATALOGUE = """
+from conformance.model import Level, Requirement
+
+REQUIREMENTS = (
+    Requirement("THP-ALPHA-001", Level.MUST, "ALPHA", "Alpha.", "Because."),
+    Requirement("THP-BRAVO-001", Level.SHOULD, "BRAVO", "Bravo.", "Because."),
+)
+"""
+
+
+def test_options_become_pytest_arguments() -> None:
+    args = runner.build_parser().parse_args(
+        [
+            "--report-dir=out",
+            "--strict",
+            "--backend=dev",
+            "-n",
+            "2",
+            "--hypothesis-profile=ci",
+            "--hypothesis-seed=7",
+            "-k",
+            "COMPLETE and not slow",
+            "--",
+            "-x",
+            "--lf",
+        ]
+    )
+
+    assert runner.pytest_args(args) == [
+        str(runner.PACKAGE_DIR),
+        "-p",
+        "conformance.plugin",
+        "--report-dir=out",
+        f"--junitxml={Path('out', 'junit.xml')}",
+        "--strict-requirements",
+        "--backend=dev",
+        "--numprocesses=2",
+        "--hypothesis-profile=ci",
+        "--hypothesis-seed=7",
+        "-k",
+        "COMPLETE and not slow",
+        "-x",
+        "--lf",
+    ]
+
+
+def test_defaults_forward_nothing_optional() -> None:
+    args = runner.build_parser().parse_args([])
+
+    assert runner.pytest_args(args) == [str(runner.PACKAGE_DIR), "-p", "conformance.plugin"]
+
+
+def test_mounts_as_a_subcommand() -> None:
+    parser = argparse.ArgumentParser(prog="handshake-conformance")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run")
+    runner.add_arguments(run)
+    run.set_defaults(func=runner.run)
+
+    args = parser.parse_args(["run", "--strict", "--", "-x", "-p", "no:randomly"])
+
+    assert args.func is runner.run
+    assert runner.pytest_args(args)[3:] == ["--strict-requirements", "-x", "-p", "no:randomly"]
+
+
+def test_runs_the_package_where_it_is_installed(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A copy of the package outside any checkout and any pytest configuration, as a
+    # wheel installs it, with its own catalogue and one test module.
+    package = pytester.path / "site-packages" / "conformance"
+    shutil.copytree(
+        runner.PACKAGE_DIR,
+        package,
+        ignore=shutil.ignore_patterns("test_*.py", "conftest.py", "__pycache__"),
+    )
+    (package / "requirements.py").write_text(INSTALLED_CATALOGUE)
+    (package / "test_installed.py").write_text(SUITE_MODULE)
+    workdir = pytester.mkdir("ci")
+    monkeypatch.chdir(workdir)
+    monkeypatch.setenv("PYTHONPATH", str(package.parent))
+
+    result = pytester.run(
+        sys.executable,
+        "-m",
+        "conformance.runner",
+        "--report-dir=reports",
+        "--",
+        "-p",
+        "no:cacheprovider",
+    )
+
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    report = json.loads((workdir / "reports" / "conformance.json").read_text())
+    assert {entry["id"]: entry["status"] for entry in report["requirements"]} == {
+        "THP-ALPHA-001": "failed",
+        "THP-BRAVO-001": "passed",
+    }
+    reproduce = report["requirements"][0]["reproduce"]
+    assert reproduce.endswith(f"{package / 'test_installed.py'}::test_must_fails")
+    assert (workdir / "reports" / "junit.xml").is_file()
