@@ -1,3 +1,3 @@
-"""Root conftest: the harness plugin, the requirement plugin and pytester for the suite's own tests."""
+"""Root conftest: the harness, the requirement plugin, and pytester for the suite's own tests."""
 
 pytest_plugins = ["fixtures.plugin", "conformance.plugin", "pytester"]

@@ -18,6 +18,7 @@ from typing import Any, Final
 from google.protobuf.message import Message
 from google.protobuf.text_encoding import CEscape
 
+from reference_impl.names import TOKEN_PREVIEW_CHARS
 from reference_impl.task_token import token_preview
 
 _MASK_CAPACITY: Final = 10_000
@@ -30,8 +31,11 @@ _masked_lock = threading.Lock()
 
 
 def mask_token(token: bytes) -> None:
-    """Remember a token so that any rendering of it is scrubbed from later log records."""
-    if not token:
+    """Remember a token so that any rendering of it is scrubbed from later log records.
+
+    Tokens of at most 15 bytes are not masked: the preview rule shows them whole anyway.
+    """
+    if len(token_preview(token)) <= TOKEN_PREVIEW_CHARS:
         return
     with _masked_lock:
         if token in _masked:

@@ -7,13 +7,14 @@ happens in the system activity, never in the workflow itself.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
 
 from reference_impl.models import (
     CallbackPhase,
@@ -48,6 +49,7 @@ AGENT_RUN_TIMEOUT = timedelta(hours=24)
 """Start-to-close of the agent work; its expiry is delivered to the caller as a failure."""
 STATUS_UPDATE_TIMEOUT = timedelta(seconds=30)
 CANCELLED_ERROR = "ExecutionCancelled"
+CANCELLED = ErrorInfo("the execution was cancelled", CANCELLED_ERROR, non_retryable=True)
 
 
 def error_from_activity(err: ActivityError) -> ErrorInfo:
@@ -159,6 +161,9 @@ class InvokeAgentExecutionWorkflow:
             UPDATE_AGENT_STATUS_ACTIVITY,
             StatusUpdate(input.execution_id, phase=Phase.IN_PROGRESS, callback_phase=callback),
         )
+        finish = functools.partial(
+            finish_execution, UPDATE_AGENT_STATUS_ACTIVITY, input.execution_id, input.callback_token
+        )
         try:
             output = await workflow.execute_activity(
                 RUN_AGENT_ACTIVITY,
@@ -169,25 +174,18 @@ class InvokeAgentExecutionWorkflow:
                 retry_policy=RetryPolicy(maximum_attempts=1),
             )
         except ActivityError as err:
-            error = error_from_activity(err)
+            if not isinstance(err.cause, CancelledError):
+                error = error_from_activity(err)
+                await finish(error=error)
+                raise _outcome(error) from None
         except asyncio.CancelledError:
-            error = ErrorInfo("the agent execution was cancelled", CANCELLED_ERROR, True)
-            await finish_execution(
-                UPDATE_AGENT_STATUS_ACTIVITY, input.execution_id, input.callback_token, error=error
-            )
-            raise
+            pass
         else:
-            await finish_execution(
-                UPDATE_AGENT_STATUS_ACTIVITY,
-                input.execution_id,
-                input.callback_token,
-                output=output,
-            )
+            await finish(output=output)
             return output
-        await finish_execution(
-            UPDATE_AGENT_STATUS_ACTIVITY, input.execution_id, input.callback_token, error=error
-        )
-        raise _outcome(error)
+        # Cancelled (this workflow, or its work): record it, fail the caller, end cancelled.
+        await finish(error=CANCELLED)
+        raise asyncio.CancelledError(CANCELLED.message)
 
 
 @workflow.defn(name=WORKFLOW_INVOKE_WORKFLOW)

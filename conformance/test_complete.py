@@ -1,0 +1,116 @@
+"""Success completion: the caller's activity returns exactly the work's result, once."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+from hypothesis import example, given
+from temporalio.api.enums.v1 import EventType
+
+from conformance.strategies import LARGE_STRING, json_values
+from fixtures.deployment import Deployment
+from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
+from protos.ai.stigmer.agentic.workflowexecution.v1 import workflowexecution_pb2 as wf_pb
+from reference_impl.models import CallAgentInput, CallWorkflowInput, RunTaskInput, WorkflowTaskInput
+from reference_impl.names import COMPLETE_EXTERNAL_ACTIVITY
+
+
+def completed_payloads(events: list[Any]) -> list[Any]:
+    """Result payloads of every ActivityTaskCompleted event of a history."""
+    return [
+        list(e.activity_task_completed_event_attributes.result.payloads)
+        for e in events
+        if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
+    ]
+
+
+def token_renderings(token: bytes) -> list[bytes]:
+    """The forms in which a token could be echoed in a payload."""
+    return [
+        token,
+        base64.b64encode(token),
+        base64.urlsafe_b64encode(token).rstrip(b"="),
+        token.hex().encode(),
+    ]
+
+
+@pytest.mark.requirement("THP-COMPLETE-001")
+@given(output=json_values)
+@example(output="")
+@example(output=LARGE_STRING)
+@example(output={"nested": {"list": [1, 2.5, None, True, "ünïcødé ✓"], "empty": {}}})
+async def test_caller_returns_exactly_the_work_result(deployment: Deployment, output: Any) -> None:
+    agent_id = deployment.new_agent()
+    deployment.agent.script(agent_id, result=output)
+    handle = await deployment.start_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
+    result = await handle.result()
+    [execution_id] = await deployment.execution_ids(agent_id)
+    assert result == {"execution_id": execution_id, "output": output}
+    [payloads] = completed_payloads(await deployment.history(handle.id))
+    assert len(payloads) == 1, "exactly one result payload"
+    assert payloads[0].metadata["encoding"] == b"json/plain"
+
+
+@pytest.mark.requirement("THP-COMPLETE-002", "THP-COMPLETE-003")
+async def test_completed_once_in_the_first_attempt_without_echoing_the_token(
+    deployment: Deployment,
+) -> None:
+    agent_id = deployment.new_agent()
+    deployment.agent.script(agent_id, result={"answer": 42})
+    task = RunTaskInput(agent=CallAgentInput(agent_id, "go"), maximum_attempts=3)
+    handle = await deployment.start_caller(task)
+    await handle.result()
+    [execution_id] = await deployment.execution_ids(agent_id)
+    execution = await deployment.settled_agent(execution_id)
+    assert execution.status.phase == agent_pb.EXECUTION_COMPLETED
+    assert execution.status.callback_phase == agent_pb.CALLBACK_DELIVERED
+
+    events = await deployment.history(handle.id)
+    started = [
+        e.activity_task_started_event_attributes.attempt
+        for e in events
+        if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED
+    ]
+    assert started == [1], "one attempt of the caller's activity"
+    [payloads] = completed_payloads(events)
+
+    token = execution.spec.callback_token
+    completions = deployment.proxy.calls_for(token)
+    assert [c.method for c in completions] == ["RespondActivityTaskCompleted"]
+    assert completions[0].upstream_status is not None
+    assert completions[0].upstream_status.name == "OK"
+    for form in token_renderings(token):
+        assert form not in payloads[0].data, "the result echoes the callback token"
+    assert COMPLETE_EXTERNAL_ACTIVITY in await deployment.scheduled_activities(
+        f"stigmer/agent-execution/invoke/{execution_id}"
+    )
+
+
+@pytest.mark.requirement("THP-COMPLETE-004")
+@given(state=json_values.filter(lambda v: isinstance(v, dict)))
+async def test_workflow_path_completes_the_caller_with_the_final_state(
+    deployment: Deployment, state: dict[str, Any]
+) -> None:
+    tasks = [WorkflowTaskInput("first", {"first": True}), WorkflowTaskInput("rest", state)]
+    result = await deployment.run_caller(RunTaskInput(workflow=CallWorkflowInput("wf", tasks)))
+    deployment.workflow_executions.append(result["execution_id"])
+    assert result["output"] == {"first": True, **state}
+    recorded = await deployment.get_workflow(result["execution_id"])
+    assert recorded.status.phase == wf_pb.EXECUTION_COMPLETED
+
+
+@pytest.mark.requirement("THP-COMPLETE-005")
+async def test_caller_is_pending_while_the_work_runs(deployment: Deployment) -> None:
+    agent_id = deployment.new_agent()
+    deployment.agent.script(agent_id, result="done", hold=True)
+    handle = await deployment.start_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
+    [execution_id] = await deployment.execution_ids(agent_id)
+    pending = await deployment.pending_activity(handle)
+    assert pending.attempt == 1
+    execution = await deployment.get_agent(execution_id)
+    assert execution.status.phase == agent_pb.EXECUTION_IN_PROGRESS
+    assert execution.status.callback_phase == agent_pb.CALLBACK_WAITING
+    deployment.agent.release(agent_id)
+    assert (await handle.result())["output"] == "done"

@@ -1,0 +1,129 @@
+"""Failure completion: the caller sees exactly the work's error; retries compose."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from temporalio.client import WorkflowFailureError, WorkflowHandle
+from temporalio.exceptions import ActivityError, ApplicationError, RetryState
+
+from conformance.strategies import errors
+from fixtures.deployment import Deployment
+from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
+from reference_impl.models import CallAgentInput, ErrorInfo, RunTaskInput
+from reference_impl.names import CREATE_FAILED_ERROR, agent_invoke_workflow_id
+
+
+async def caller_failure(
+    handle: WorkflowHandle[object, object],
+) -> tuple[ActivityError, ApplicationError]:
+    """The caller workflow's failure: the activity error and the application error inside."""
+    with pytest.raises(WorkflowFailureError) as caught:
+        await handle.result()
+    activity_error = caught.value.cause
+    assert isinstance(activity_error, ActivityError), repr(activity_error)
+    application_error = activity_error.cause
+    assert isinstance(application_error, ApplicationError), repr(application_error)
+    return activity_error, application_error
+
+
+@pytest.mark.requirement("THP-FAIL-001")
+@given(error=errors)
+async def test_caller_sees_exactly_the_work_error(deployment: Deployment, error: ErrorInfo) -> None:
+    agent_id = deployment.new_agent()
+    deployment.agent.script(agent_id, error=error)
+    handle = await deployment.start_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
+    _, failure = await caller_failure(handle)
+    assert failure.message == error.message
+    assert failure.type == error.type
+    assert failure.non_retryable == error.non_retryable
+    assert list(failure.details) == error.details
+
+
+@pytest.mark.requirement("THP-FAIL-002")
+async def test_retryable_failure_runs_every_attempt_with_a_fresh_token(
+    deployment: Deployment,
+) -> None:
+    attempts = 3
+    agent_id = deployment.new_agent()
+    deployment.agent.script(agent_id, error=ErrorInfo("try again", "Transient", False))
+    task = RunTaskInput(
+        agent=CallAgentInput(agent_id, "go"),
+        maximum_attempts=attempts,
+        initial_interval_seconds=0.1,
+    )
+    activity_error, failure = await caller_failure(await deployment.start_caller(task))
+    assert activity_error.retry_state == RetryState.MAXIMUM_ATTEMPTS_REACHED
+    assert (failure.type, failure.message) == ("Transient", "try again")
+    execution_ids = await deployment.execution_ids(agent_id, attempts)
+    assert len(deployment.agent.calls_of(agent_id)) == attempts
+    assert len(set(execution_ids)) == attempts, "each attempt creates its own execution"
+    tokens = [(await deployment.get_agent(i)).spec.callback_token for i in execution_ids]
+    assert all(tokens), "every attempt handed off a token"
+    assert len(set(tokens)) == attempts, "each attempt has a fresh token"
+
+
+@pytest.mark.requirement("THP-FAIL-003")
+async def test_non_retryable_failure_ends_after_one_attempt(deployment: Deployment) -> None:
+    agent_id = deployment.new_agent()
+    deployment.agent.script(agent_id, error=ErrorInfo("final", "Fatal", non_retryable=True))
+    task = RunTaskInput(agent=CallAgentInput(agent_id, "go"), maximum_attempts=5)
+    activity_error, failure = await caller_failure(await deployment.start_caller(task))
+    assert activity_error.retry_state == RetryState.NON_RETRYABLE_FAILURE
+    assert failure.non_retryable
+    assert len(deployment.agent.calls_of(agent_id)) == 1
+
+
+@pytest.mark.requirement("THP-FAIL-004")
+async def test_refused_create_fails_the_caller_at_once(deployment: Deployment) -> None:
+    # An empty agent id is invalid; the caller must fail, not go pending until its timeout.
+    task = RunTaskInput(
+        agent=CallAgentInput("", "go"), maximum_attempts=3, start_to_close_seconds=60
+    )
+    activity_error, failure = await caller_failure(await deployment.start_caller(task))
+    assert failure.type == CREATE_FAILED_ERROR
+    assert failure.non_retryable
+    assert "INVALID_ARGUMENT" in failure.message
+    assert activity_error.retry_state == RetryState.NON_RETRYABLE_FAILURE
+    assert deployment.proxy.async_completions() == [], "nothing was pending or completed"
+
+
+@pytest.mark.requirement("THP-FAIL-005")
+async def test_unreachable_callee_fails_the_caller_at_once_retryably(
+    deployment: Deployment,
+) -> None:
+    agent_id = deployment.new_agent()
+    deployment.agent.script(agent_id, result="never")
+    task = RunTaskInput(agent=CallAgentInput(agent_id, "go"), start_to_close_seconds=60)
+    async with deployment.callee_stopped():
+        activity_error, failure = await caller_failure(await deployment.start_caller(task))
+    assert failure.type == CREATE_FAILED_ERROR
+    assert not failure.non_retryable
+    assert activity_error.retry_state == RetryState.MAXIMUM_ATTEMPTS_REACHED
+    assert deployment.agent.calls_of(agent_id) == []
+
+
+@pytest.mark.requirement("THP-FAIL-006")
+async def test_failed_execution_is_recorded_and_fails_the_callee_workflow(
+    deployment: Deployment,
+) -> None:
+    agent_id = deployment.new_agent()
+    error = ErrorInfo("the model refused", "AgentRefused", non_retryable=True)
+    deployment.agent.script(agent_id, error=error)
+    await caller_failure(
+        await deployment.start_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
+    )
+    [execution_id] = await deployment.execution_ids(agent_id)
+    execution = await deployment.settled_agent(execution_id)
+    assert execution.status.phase == agent_pb.EXECUTION_FAILED
+    assert (execution.status.error.message, execution.status.error.type) == (
+        error.message,
+        error.type,
+    )
+    assert execution.status.callback_phase == agent_pb.CALLBACK_DELIVERED
+    callee = deployment.client.get_workflow_handle(agent_invoke_workflow_id(execution_id))
+    with pytest.raises(WorkflowFailureError) as caught:
+        await callee.result()
+    cause = caught.value.cause
+    assert isinstance(cause, ApplicationError)
+    assert (cause.message, cause.type) == (error.message, error.type)
