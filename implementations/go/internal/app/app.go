@@ -1,0 +1,55 @@
+// Package app holds what both binaries share: the environment, the logger,
+// the Temporal client, and running until SIGTERM.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/stigmer/handshake-conformance/implementations/go/internal/config"
+	"github.com/stigmer/handshake-conformance/implementations/go/internal/logging"
+)
+
+// Start reads the environment and sets up the process's logger.
+func Start(process string) (config.Config, *slog.Logger, error) {
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return cfg, nil, err
+	}
+	return cfg, logging.Setup(os.Stderr, cfg.LogLevel, process), nil
+}
+
+// Dial connects to Temporal with a logger that keeps tokens out of the SDK's logs.
+func Dial(ctx context.Context, cfg config.Config, log *slog.Logger) (client.Client, error) {
+	c, err := client.DialContext(ctx, client.Options{
+		HostPort:  cfg.TemporalAddress,
+		Namespace: cfg.Namespace,
+		Logger:    logging.SDKLogger(log),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
+	}
+	return c, nil
+}
+
+// SignalContext is cancelled by SIGTERM or SIGINT.
+func SignalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+}
+
+// Fail reports a startup error (on the logger once there is one) and
+// returns the exit code.
+func Fail(log *slog.Logger, err error) int {
+	if log == nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		return 2
+	}
+	log.Error("startup failed", "error", err)
+	return 1
+}

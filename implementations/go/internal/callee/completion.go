@@ -1,0 +1,118 @@
+package callee
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/converter"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"google.golang.org/grpc/codes"
+
+	"github.com/stigmer/handshake-conformance/implementations/go/internal/logging"
+	"github.com/stigmer/handshake-conformance/implementations/go/internal/models"
+	"github.com/stigmer/handshake-conformance/implementations/go/internal/names"
+)
+
+// completionCallTimeout bounds one completion call.
+const completionCallTimeout = 10 * time.Second
+
+// completer completes or fails activities by token.
+//
+// It calls the WorkflowService directly instead of client.CompleteActivity:
+// the SDK client retries some answers (INTERNAL from the time-skipping
+// server for a garbage token) until its deadline and then reports only
+// DEADLINE_EXCEEDED. Here the server's answer is seen at once, and the system
+// activity's retry policy (3 attempts, 1 s) is the only retry layer.
+type completer struct {
+	service   workflowservice.WorkflowServiceClient
+	namespace string
+	identity  string
+}
+
+func newCompleter(service workflowservice.WorkflowServiceClient, namespace string) completer {
+	host, _ := os.Hostname()
+	return completer{service, namespace, fmt.Sprintf("%d@%s@handshake-callee", os.Getpid(), host)}
+}
+
+func (c completer) complete(ctx context.Context, tok []byte, value any) error {
+	payloads, err := converter.GetDefaultDataConverter().ToPayloads(value)
+	if err != nil {
+		return temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("cannot encode the result: %v", err), "ResultNotEncodable", nil)
+	}
+	_, err = c.service.RespondActivityTaskCompleted(ctx, &workflowservice.RespondActivityTaskCompletedRequest{
+		TaskToken: tok, Result: payloads, Identity: c.identity, Namespace: c.namespace,
+	})
+	return err
+}
+
+func (c completer) fail(ctx context.Context, tok []byte, cause error) error {
+	_, err := c.service.RespondActivityTaskFailed(ctx, &workflowservice.RespondActivityTaskFailedRequest{
+		TaskToken: tok,
+		Failure:   temporal.GetDefaultFailureConverter().ErrorToFailure(cause),
+		Identity:  c.identity,
+		Namespace: c.namespace,
+	})
+	return err
+}
+
+// completeByToken completes the activity behind tok with result, or fails it
+// with failure: the one place that does it.
+//
+// NOT_FOUND (already delivered, stale after a retry, caller gone) is an
+// outcome, not an error. A token Temporal rejects fails with the
+// non-retryable InvalidCallbackToken; other errors are returned so that the
+// system activity is retried.
+func (c completer) completeByToken(ctx context.Context, log sdklog.Logger, tok []byte,
+	result *models.ExecutionResult, failure *models.ErrorInfo,
+) (string, error) {
+	attrs := logging.TokenAttrs(tok)
+	if len(tok) == 0 {
+		log.Warn("completion skipped: no callback token", attrs...)
+		return models.OutcomeNotRequested, nil
+	}
+	lane := "complete"
+	if failure != nil {
+		lane = "fail"
+	}
+	attrs = append([]any{"lane", lane}, attrs...)
+	log.Info("completion attempt", attrs...)
+
+	ctx, cancel := context.WithTimeout(ctx, completionCallTimeout)
+	defer cancel()
+	var err error
+	if failure == nil {
+		var value any = json.RawMessage("null") // always one payload, never none
+		if result != nil {
+			value = result
+		}
+		err = c.complete(ctx, tok, value)
+	} else {
+		err = c.fail(ctx, tok, applicationError(failure, failure.NonRetryable))
+	}
+	if err != nil {
+		st := serviceerror.ToStatus(err)
+		code := names.CodeName(st.Code())
+		switch st.Code() {
+		case codes.NotFound:
+			log.Warn("completion answered NOT_FOUND (already delivered, stale or caller gone)", attrs...)
+			return models.OutcomeNotFound, nil
+		case codes.InvalidArgument:
+			log.Warn("completion rejected: Temporal refused the callback token", append(attrs, "code", code)...)
+			return "", temporal.NewNonRetryableApplicationError(
+				fmt.Sprintf("Temporal rejected the callback token (%s): %s", code, st.Message()),
+				names.InvalidTokenError, nil)
+		}
+		log.Warn("completion attempt failed", append(attrs, "code", code, "error", st.Message())...)
+		return "", temporal.NewApplicationError(
+			fmt.Sprintf("completion failed (%s): %s", code, st.Message()), "CompletionFailed", code)
+	}
+	log.Info("completion delivered", attrs...)
+	return models.OutcomeDelivered, nil
+}

@@ -1,0 +1,99 @@
+package callee
+
+import (
+	"encoding/json"
+	"errors"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/stigmer/handshake-conformance/implementations/go/internal/models"
+	"github.com/stigmer/handshake-conformance/implementations/go/internal/names"
+)
+
+// execution is what a callee workflow needs to record an execution's end and
+// complete its caller.
+type execution struct {
+	statusActivity string
+	id             string
+	callbackToken  string // standard base64; "" when no token was given
+	calleeQueue    string // where status updates and the system activity run; "" is this workflow's queue
+}
+
+// finish records the execution's end (output, or failure), then completes or
+// fails the caller if a token was given. A failed delivery is recorded and
+// logged; it never changes the execution's outcome.
+func (e execution) finish(ctx workflow.Context, output json.RawMessage, failure *models.ErrorInfo) error {
+	update := models.StatusUpdate{ExecutionID: e.id}
+	if failure == nil {
+		text, err := models.OutputJSON(output)
+		if err != nil {
+			return err
+		}
+		update.Phase, update.OutputJSON = models.Ptr(models.PhaseCompleted), &text
+	} else {
+		phase := models.PhaseFailed
+		if failure.Type == names.ExecutionCancelledError {
+			phase = models.PhaseCancelled
+		}
+		update.Phase, update.Error = &phase, failure
+	}
+	if err := updateStatus(ctx, e.statusActivity, e.calleeQueue, update); err != nil {
+		return err
+	}
+	if e.callbackToken == "" {
+		return nil
+	}
+
+	input := models.CompleteExternalActivityInput{
+		CallbackToken: e.callbackToken,
+		ExecutionID:   e.id,
+		Error:         failure,
+	}
+	if failure == nil {
+		input.Result = &models.ExecutionResult{ExecutionID: e.id, Output: output}
+	}
+	completeCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		TaskQueue:           e.calleeQueue,
+		StartToCloseTimeout: names.CompletionStartToClose,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: names.CompletionInitialInterval,
+			MaximumAttempts: names.CompletionMaxAttempts,
+		},
+	})
+	callback, detail := models.CallbackDelivered, ""
+	var outcome string
+	err := workflow.ExecuteActivity(completeCtx, names.CompleteExternalActivity, input).Get(ctx, &outcome)
+	switch {
+	case err != nil:
+		callback, detail = models.CallbackFailed, deliveryFailure(err)
+		workflow.GetLogger(ctx).Error("completion failed", "execution_id", e.id, "error", detail)
+	case outcome == models.OutcomeNotFound:
+		callback = models.CallbackNotFound
+		detail = "Temporal answered NOT_FOUND: already delivered, stale, or caller gone"
+	}
+	return updateStatus(ctx, e.statusActivity, e.calleeQueue, models.StatusUpdate{
+		ExecutionID:    e.id,
+		CallbackPhase:  &callback,
+		CallbackDetail: &detail,
+	})
+}
+
+// deliveryFailure is why the system activity failed: its cause's message.
+func deliveryFailure(err error) string {
+	var activityErr *temporal.ActivityError
+	if errors.As(err, &activityErr) && activityErr.Unwrap() != nil {
+		return message(activityErr.Unwrap())
+	}
+	return message(err)
+}
+
+// updateStatus records update through the callee's status activity on queue
+// ("" is this workflow's queue).
+func updateStatus(ctx workflow.Context, activity, queue string, update models.StatusUpdate) error {
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		TaskQueue:           queue,
+		StartToCloseTimeout: statusUpdateTimeout,
+	})
+	return workflow.ExecuteActivity(ctx, activity, update).Get(ctx, nil)
+}

@@ -1,0 +1,200 @@
+package callee
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/google/uuid"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	agentpb "github.com/stigmer/handshake-conformance/implementations/go/gen/agentexecutionv1"
+	wfpb "github.com/stigmer/handshake-conformance/implementations/go/gen/workflowexecutionv1"
+	"github.com/stigmer/handshake-conformance/implementations/go/internal/logging"
+	"github.com/stigmer/handshake-conformance/implementations/go/internal/models"
+	"github.com/stigmer/handshake-conformance/implementations/go/internal/names"
+	"github.com/stigmer/handshake-conformance/implementations/go/internal/store"
+	"github.com/stigmer/handshake-conformance/implementations/go/internal/token"
+)
+
+// recorder is what both services share: persist, start the callee workflow, read back.
+type recorder struct {
+	store  *store.Store
+	client client.Client
+	queues names.TaskQueues
+	log    *slog.Logger
+}
+
+// start describes the callee workflow of one new execution.
+type start struct {
+	kind, workflow, workflowID string
+	input                      any
+}
+
+// recordAndStart persists execution under id and starts its workflow. If the
+// workflow cannot start, the execution stays recorded as failed and the
+// answer is UNAVAILABLE.
+func (r *recorder) recordAndStart(ctx context.Context, id string, execution proto.Message, tok []byte, s start) error {
+	if err := r.store.Insert(ctx, id, execution); err != nil {
+		return status.Errorf(codes.Internal, "could not record %s %s: %v", s.kind, id, err)
+	}
+	r.log.Info("callee create", append([]any{"kind", s.kind, "execution_id", id}, logging.TokenAttrs(tok)...)...)
+	opts := client.StartWorkflowOptions{ID: s.workflowID, TaskQueue: r.queues.Callee}
+	if _, err := r.client.ExecuteWorkflow(ctx, opts, s.workflow, s.input); err != nil {
+		st := serviceerror.ToStatus(err)
+		update := models.StatusUpdate{
+			ExecutionID: id,
+			Phase:       models.Ptr(models.PhaseFailed),
+			Error: models.NewErrorInfo(
+				fmt.Sprintf("could not start %s: %s", s.workflow, st.Message()), names.WorkflowStartFailedError, false),
+		}
+		into := execution.ProtoReflect().New().Interface()
+		if uerr := r.store.Update(context.WithoutCancel(ctx), id, into, func() error {
+			return applyStatusUpdate(into, update)
+		}); uerr != nil {
+			r.log.Error("callee create: could not record the failed start", "execution_id", id, "error", uerr)
+		}
+		r.log.Error("callee create: execution recorded as failed", "kind", s.kind, "execution_id", id, "error", st.Message())
+		return status.Errorf(codes.Unavailable,
+			"%s %s was recorded but its workflow could not start (%s: %s); is the Temporal server reachable?",
+			s.kind, id, names.CodeName(st.Code()), st.Message())
+	}
+	return nil
+}
+
+// read answers get: the recorded execution, or NOT_FOUND.
+func (r *recorder) read(ctx context.Context, id string, into proto.Message) error {
+	err := r.store.Get(ctx, id, into)
+	var notFound *store.NotFoundError
+	switch {
+	case errors.As(err, &notFound):
+		return status.Error(codes.NotFound, notFound.Error())
+	case err != nil:
+		return status.Errorf(codes.Internal, "could not read %s: %v", id, err)
+	}
+	return nil
+}
+
+func newID(prefix string) string {
+	return prefix + "-" + strings.ReplaceAll(uuid.NewString(), "-", "")
+}
+
+// agentCommands serves AgentExecutionCommandController.
+type agentCommands struct {
+	agentpb.UnimplementedAgentExecutionCommandControllerServer
+	r *recorder
+}
+
+// agentQueries serves AgentExecutionQueryController.
+type agentQueries struct {
+	agentpb.UnimplementedAgentExecutionQueryControllerServer
+	r *recorder
+}
+
+// Create validates, records the execution, starts its workflow and answers at once.
+func (s agentCommands) Create(ctx context.Context, req *agentpb.AgentExecution) (*agentpb.AgentExecution, error) {
+	if problem := validateAgentExecution(req); problem != "" {
+		return nil, status.Error(codes.InvalidArgument, problem)
+	}
+	execution := proto.Clone(req).(*agentpb.AgentExecution)
+	id := newID("aex")
+	if execution.Metadata == nil {
+		execution.Metadata = &agentpb.ApiResourceMetadata{}
+	}
+	execution.Metadata.Id = id
+	execution.ApiVersion = names.APIVersion
+	execution.Kind = names.AgentExecutionKind
+	execution.Status = &agentpb.AgentExecutionStatus{Phase: agentpb.ExecutionPhase_EXECUTION_PENDING}
+	spec := execution.Spec
+	input := models.InvokeAgentExecutionInput{
+		ExecutionID:     id,
+		AgentID:         spec.AgentId,
+		Message:         spec.Message,
+		SessionID:       spec.SessionId,
+		CallbackToken:   token.Encode(spec.CallbackToken),
+		RunnerTaskQueue: s.r.queues.AgentRunner,
+	}
+	err := s.r.recordAndStart(ctx, id, execution, spec.CallbackToken, start{
+		names.AgentExecutionKind, names.AgentInvokeWorkflow, names.AgentInvokeWorkflowID(id), input,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return execution, nil
+}
+
+// Get returns the recorded execution; an unknown id answers NOT_FOUND.
+func (s agentQueries) Get(ctx context.Context, req *agentpb.AgentExecutionId) (*agentpb.AgentExecution, error) {
+	var execution agentpb.AgentExecution
+	if err := s.r.read(ctx, req.GetValue(), &execution); err != nil {
+		return nil, err
+	}
+	return &execution, nil
+}
+
+// workflowCommands serves WorkflowExecutionCommandController.
+type workflowCommands struct {
+	wfpb.UnimplementedWorkflowExecutionCommandControllerServer
+	r *recorder
+}
+
+// workflowQueries serves WorkflowExecutionQueryController.
+type workflowQueries struct {
+	wfpb.UnimplementedWorkflowExecutionQueryControllerServer
+	r *recorder
+}
+
+// Create validates, records the execution, starts its workflow and answers at once.
+func (s workflowCommands) Create(ctx context.Context, req *wfpb.WorkflowExecution) (*wfpb.WorkflowExecution, error) {
+	if problem := validateWorkflowExecution(req); problem != "" {
+		return nil, status.Error(codes.InvalidArgument, problem)
+	}
+	execution := proto.Clone(req).(*wfpb.WorkflowExecution)
+	id := newID("wex")
+	if execution.Metadata == nil {
+		execution.Metadata = &wfpb.ApiResourceMetadata{}
+	}
+	execution.Metadata.Id = id
+	execution.ApiVersion = names.APIVersion
+	execution.Kind = names.WorkflowExecutionKind
+	execution.Status = &wfpb.WorkflowExecutionStatus{Phase: wfpb.ExecutionPhase_EXECUTION_PENDING}
+	spec := execution.Spec
+	tasks := make([]models.WorkflowTaskInput, len(spec.Tasks))
+	for i, t := range spec.Tasks {
+		set := map[string]json.RawMessage{}
+		if t.SetJson != "" {
+			_ = json.Unmarshal([]byte(t.SetJson), &set) // validated above
+		}
+		tasks[i] = models.WorkflowTaskInput{Name: t.Name, Set: set, RaiseError: t.RaiseError}
+	}
+	input := models.ServerlessWorkflowInput{
+		ExecutionID:     id,
+		Tasks:           tasks,
+		CallbackToken:   token.Encode(spec.CallbackToken),
+		RunnerTaskQueue: s.r.queues.WorkflowRunner,
+		CalleeTaskQueue: s.r.queues.Callee,
+	}
+	err := s.r.recordAndStart(ctx, id, execution, spec.CallbackToken, start{
+		names.WorkflowExecutionKind, names.WorkflowInvokeWorkflow, names.WorkflowInvokeWorkflowID(id), input,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return execution, nil
+}
+
+// Get returns the recorded execution; an unknown id answers NOT_FOUND.
+func (s workflowQueries) Get(ctx context.Context, req *wfpb.WorkflowExecutionId) (*wfpb.WorkflowExecution, error) {
+	var execution wfpb.WorkflowExecution
+	if err := s.r.read(ctx, req.GetValue(), &execution); err != nil {
+		return nil, err
+	}
+	return &execution, nil
+}

@@ -1,0 +1,220 @@
+package callee
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/stigmer/handshake-conformance/implementations/go/internal/models"
+	"github.com/stigmer/handshake-conformance/implementations/go/internal/names"
+)
+
+// fakeCallee records status updates and completions instead of storing and sending them.
+type fakeCallee struct {
+	mu          sync.Mutex
+	updates     []models.StatusUpdate
+	completions []models.CompleteExternalActivityInput
+	outcome     string
+}
+
+func (f *fakeCallee) update(_ context.Context, u models.StatusUpdate) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.updates = append(f.updates, u)
+	return nil
+}
+
+func (f *fakeCallee) complete(_ context.Context, in models.CompleteExternalActivityInput) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.completions = append(f.completions, in)
+	if f.outcome == "" {
+		return models.OutcomeDelivered, nil
+	}
+	return f.outcome, nil
+}
+
+func (f *fakeCallee) last() models.StatusUpdate { return f.updates[len(f.updates)-1] }
+
+func (f *fakeCallee) phases() (phases, callbacks []string) {
+	for _, u := range f.updates {
+		if u.Phase != nil {
+			phases = append(phases, *u.Phase)
+		}
+		if u.CallbackPhase != nil {
+			callbacks = append(callbacks, *u.CallbackPhase)
+		}
+	}
+	return phases, callbacks
+}
+
+func newEnv(t *testing.T, f *fakeCallee, agent any) *testsuite.TestWorkflowEnvironment {
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.RegisterActivityWithOptions(f.update, activity.RegisterOptions{Name: names.UpdateAgentStatusActivity})
+	env.RegisterActivityWithOptions(f.update, activity.RegisterOptions{Name: names.UpdateWorkflowStatusActivity})
+	env.RegisterActivityWithOptions(f.complete, activity.RegisterOptions{Name: names.CompleteExternalActivity})
+	if agent != nil {
+		env.RegisterActivityWithOptions(agent, activity.RegisterOptions{Name: names.RunAgentActivity})
+	}
+	return env
+}
+
+func agentInput(tok string) models.InvokeAgentExecutionInput {
+	return models.InvokeAgentExecutionInput{
+		ExecutionID: "aex-1", AgentID: "a", Message: "hi", CallbackToken: tok, RunnerTaskQueue: "runner",
+	}
+}
+
+func TestAgentSuccessCompletesTheCaller(t *testing.T) {
+	f := &fakeCallee{}
+	env := newEnv(t, f, func(_ context.Context, in models.RunAgentInput) (map[string]any, error) {
+		return map[string]any{"reply": "echo: " + in.Message, "n": 12345678901234567}, nil
+	})
+	env.ExecuteWorkflow(InvokeAgentExecution, agentInput("dG9rZW4="))
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]json.RawMessage
+	if err := env.GetWorkflowResult(&out); err != nil || string(out["n"]) != "12345678901234567" {
+		t.Errorf("result %v %v", out, err)
+	}
+	if len(f.completions) != 1 || f.completions[0].Error != nil || f.completions[0].Result.ExecutionID != "aex-1" {
+		t.Fatalf("completions %+v", f.completions)
+	}
+	phases, callbacks := f.phases()
+	want := []string{models.PhaseInProgress, models.PhaseCompleted}
+	if !equal(phases, want) || !equal(callbacks, []string{models.CallbackWaiting, models.CallbackDelivered}) {
+		t.Errorf("phases %v callbacks %v", phases, callbacks)
+	}
+}
+
+func TestAgentFailureTravelsAsPlainFields(t *testing.T) {
+	f := &fakeCallee{}
+	env := newEnv(t, f, func(context.Context, models.RunAgentInput) (any, error) {
+		return nil, temporal.NewApplicationErrorWithOptions("boom", "AgentFailed",
+			temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{"d1", map[string]int{"k": 2}}})
+	})
+	env.ExecuteWorkflow(InvokeAgentExecution, agentInput("dG9rZW4="))
+	var appErr *temporal.ApplicationError
+	if err := env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != "AgentFailed" {
+		t.Fatalf("workflow error %v", err)
+	}
+	got := f.completions[0].Error
+	if got == nil || got.Message != "boom" || got.Type != "AgentFailed" || !got.NonRetryable ||
+		len(got.Details) != 2 || string(got.Details[0]) != `"d1"` || string(got.Details[1]) != `{"k":2}` {
+		t.Fatalf("error info %+v", got)
+	}
+	if phases, _ := f.phases(); phases[len(phases)-1] != models.PhaseFailed {
+		t.Errorf("phases %v", phases)
+	}
+}
+
+func TestNoTokenSchedulesNoCompletion(t *testing.T) {
+	f := &fakeCallee{}
+	env := newEnv(t, f, func(context.Context, models.RunAgentInput) (string, error) { return "ok", nil })
+	env.ExecuteWorkflow(InvokeAgentExecution, agentInput(""))
+	if err := env.GetWorkflowError(); err != nil || len(f.completions) != 0 {
+		t.Fatalf("err %v completions %v", err, f.completions)
+	}
+	if _, callbacks := f.phases(); !equal(callbacks, []string{models.CallbackNotRequested}) {
+		t.Errorf("callbacks %v", callbacks)
+	}
+}
+
+func TestNotFoundIsAnOutcome(t *testing.T) {
+	f := &fakeCallee{outcome: models.OutcomeNotFound}
+	env := newEnv(t, f, func(context.Context, models.RunAgentInput) (string, error) { return "ok", nil })
+	env.ExecuteWorkflow(InvokeAgentExecution, agentInput("dG9rZW4="))
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if u := f.last(); *u.CallbackPhase != models.CallbackNotFound || *u.CallbackDetail == "" {
+		t.Errorf("last update %+v", u)
+	}
+}
+
+func TestCancelledExecutionFailsTheCaller(t *testing.T) {
+	f := &fakeCallee{}
+	env := newEnv(t, f, func(ctx context.Context, _ models.RunAgentInput) (string, error) {
+		<-ctx.Done()
+		return "", ctx.Err()
+	})
+	env.RegisterDelayedCallback(env.CancelWorkflow, time.Second)
+	env.ExecuteWorkflow(InvokeAgentExecution, agentInput("dG9rZW4="))
+	var canceled *temporal.CanceledError
+	if err := env.GetWorkflowError(); !errors.As(err, &canceled) {
+		t.Fatalf("workflow error %v", err)
+	}
+	if len(f.completions) != 1 || f.completions[0].Error.Type != names.ExecutionCancelledError ||
+		!f.completions[0].Error.NonRetryable {
+		t.Fatalf("completions %+v", f.completions)
+	}
+	if phases, _ := f.phases(); phases[len(phases)-1] != models.PhaseCancelled {
+		t.Errorf("phases %v", phases)
+	}
+}
+
+func TestServerlessTaskFailure(t *testing.T) {
+	f := &fakeCallee{}
+	env := newEnv(t, f, nil)
+	env.ExecuteWorkflow(ExecuteServerlessWorkflow, models.ServerlessWorkflowInput{
+		ExecutionID:   "wex-1",
+		CallbackToken: "dG9rZW4=",
+		Tasks: []models.WorkflowTaskInput{
+			{Name: "t1", Set: map[string]json.RawMessage{"x": json.RawMessage("1")}},
+			{Name: "t2", RaiseError: "bad"},
+		},
+	})
+	var appErr *temporal.ApplicationError
+	if err := env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != names.WorkflowTaskFailedError {
+		t.Fatalf("workflow error %v", err)
+	}
+	got := f.completions[0].Error
+	if got.Message != "task 't2' failed: bad" || got.NonRetryable {
+		t.Errorf("error info %+v", got)
+	}
+}
+
+func TestServerlessSuccessMergesState(t *testing.T) {
+	f := &fakeCallee{}
+	env := newEnv(t, f, nil)
+	env.ExecuteWorkflow(ExecuteServerlessWorkflow, models.ServerlessWorkflowInput{
+		ExecutionID:   "wex-1",
+		CallbackToken: "dG9rZW4=",
+		Tasks: []models.WorkflowTaskInput{
+			{Name: "t1", Set: map[string]json.RawMessage{"x": json.RawMessage("1"), "y": json.RawMessage(`"a"`)}},
+			{Name: "t2", Set: map[string]json.RawMessage{"x": json.RawMessage("2")}},
+		},
+	})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if out := string(f.completions[0].Result.Output); out != `{"x":2,"y":"a"}` {
+		t.Errorf("output %s", out)
+	}
+	for _, u := range f.updates {
+		if u.OutputJSON != nil && *u.OutputJSON != `{"x": 2, "y": "a"}` {
+			t.Errorf("output_json %s", *u.OutputJSON)
+		}
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,85 @@
+// Package names holds the protocol names and constants of the token handshake.
+//
+// They mirror reference_impl/names.py, the one home of these values; SPEC.md
+// states the same.
+package names
+
+import "time"
+
+// Default task queues.
+const (
+	CalleeTaskQueue         = "agent_execution_stigmer"
+	AgentRunnerTaskQueue    = "agent_execution_runner"
+	WorkflowRunnerTaskQueue = "workflow_execution_runner"
+	CallerTaskQueue         = "caller"
+)
+
+// TaskQueues are the task queues one deployment of the handshake uses.
+type TaskQueues struct {
+	Callee         string
+	AgentRunner    string
+	WorkflowRunner string
+	Caller         string
+}
+
+// DefaultTaskQueues are the queues SPEC.md names.
+func DefaultTaskQueues() TaskQueues {
+	return TaskQueues{
+		Callee:         CalleeTaskQueue,
+		AgentRunner:    AgentRunnerTaskQueue,
+		WorkflowRunner: WorkflowRunnerTaskQueue,
+		Caller:         CallerTaskQueue,
+	}
+}
+
+// Workflow types.
+const (
+	AgentInvokeWorkflow    = "stigmer/agent-execution/invoke"
+	WorkflowInvokeWorkflow = "stigmer/workflow-execution/invoke"
+	ServerlessWorkflow     = "ExecuteServerlessWorkflow"
+	CallerWorkflow         = "stigmer/caller/run-task"
+)
+
+// AgentInvokeWorkflowID is the workflow id of the callee workflow of one agent execution.
+func AgentInvokeWorkflowID(executionID string) string {
+	return AgentInvokeWorkflow + "/" + executionID
+}
+
+// WorkflowInvokeWorkflowID is the workflow id of the callee workflow of one workflow execution.
+func WorkflowInvokeWorkflowID(executionID string) string {
+	return WorkflowInvokeWorkflow + "/" + executionID
+}
+
+// ServerlessWorkflowID is the workflow id of the serverless workflow of one workflow execution.
+func ServerlessWorkflowID(executionID string) string {
+	return ServerlessWorkflow + "/" + executionID
+}
+
+// Activity types.
+const (
+	CallAgentActivity            = "stigmer/call-agent"
+	CallWorkflowActivity         = "stigmer/call-workflow"
+	RunAgentActivity             = "stigmer/agent-execution/run"
+	UpdateAgentStatusActivity    = "stigmer/agent-execution/update-status"
+	UpdateWorkflowStatusActivity = "stigmer/workflow-execution/update-status"
+	ExecuteWorkflowActivity      = "ExecuteWorkflow"
+	CompleteExternalActivity     = "stigmer/system/complete-external-activity"
+)
+
+// Options of the system activity.
+const (
+	CompletionStartToClose     = time.Minute
+	CompletionMaxAttempts      = 3
+	CompletionInitialInterval  = time.Second
+	MaxCallbackTokenBytes      = 4096
+	TokenPreviewChars          = 20
+	APIVersion                 = "agentic.stigmer.ai/v1"
+	AgentExecutionKind         = "AgentExecution"
+	WorkflowExecutionKind      = "WorkflowExecution"
+	CreateFailedError          = "CreateExecutionFailed"
+	InvalidTokenError          = "InvalidCallbackToken"
+	WorkflowStartFailedError   = "WorkflowStartFailed"
+	ExecutionCancelledError    = "ExecutionCancelled"
+	WorkflowTaskFailedError    = "WorkflowTaskFailed"
+	DefaultAgentExecutionError = "AgentExecutionFailed"
+)
