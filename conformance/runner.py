@@ -16,6 +16,12 @@ import pytest
 
 PACKAGE_DIR: Final = Path(__file__).resolve().parent
 """The installed ``conformance`` package, whether in a source checkout or a wheel."""
+PYTEST_SETTINGS: Final = (
+    "asyncio_mode=auto",
+    "asyncio_default_fixture_loop_scope=session",
+    "asyncio_default_test_loop_scope=session",
+    "xfail_strict=true",
+)
 BACKEND_OPTION: Final = "--backend"
 """The harness's pytest option that selects the Temporal server backend."""
 
@@ -66,7 +72,10 @@ def build_parser(prog: str = "handshake-conformance run") -> argparse.ArgumentPa
 
 def pytest_args(args: argparse.Namespace) -> list[str]:
     """The pytest command line that ``args`` stand for."""
-    argv = [str(PACKAGE_DIR), "-p", "conformance.plugin"]
+    # The plugins and settings are given here, not only in the checkout's conftest.py and
+    # pyproject.toml, so that the suite runs the same from an installed wheel.
+    argv = [str(PACKAGE_DIR), "-p", "fixtures.plugin", "-p", "conformance.plugin"]
+    argv += [f"--override-ini={setting}" for setting in PYTEST_SETTINGS]
     if args.report_dir is not None:
         argv += [f"--report-dir={args.report_dir}", f"--junitxml={args.report_dir / 'junit.xml'}"]
     if args.strict:

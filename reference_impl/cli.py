@@ -1,4 +1,4 @@
-"""The ``handshake-conformance`` command."""
+"""The ``handshake-conformance`` command: ``run`` the suite, or ``demo`` the handshake."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 
+from conformance import runner
 from reference_impl.demo import run_demo
 
 
@@ -16,6 +17,12 @@ def build_parser() -> argparse.ArgumentParser:
         "handshake.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser(
+        "run",
+        help="run the conformance suite and print its per-requirement report",
+        description=runner.__doc__,
+    )
+    runner.add_arguments(run)
     demo = commands.add_parser(
         "demo", help="run the success, failure and no-token handshakes on an embedded server"
     )
@@ -30,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "run":
+        return runner.run(args)
     if args.command == "demo":
         return asyncio.run(run_demo(args.backend))
     raise AssertionError(f"unhandled command {args.command}")
