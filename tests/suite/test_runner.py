@@ -34,6 +34,17 @@ REQUIREMENTS = (
 """
 
 
+BASE = [
+    str(runner.PACKAGE_DIR),
+    "-p",
+    "fixtures.plugin",
+    "-p",
+    "conformance.plugin",
+    *(f"--override-ini={setting}" for setting in runner.PYTEST_SETTINGS),
+]
+"""What every run passes: the package, both plugins and the settings a wheel lacks."""
+
+
 def test_options_become_pytest_arguments() -> None:
     args = runner.build_parser().parse_args(
         [
@@ -53,9 +64,7 @@ def test_options_become_pytest_arguments() -> None:
     )
 
     assert runner.pytest_args(args) == [
-        str(runner.PACKAGE_DIR),
-        "-p",
-        "conformance.plugin",
+        *BASE,
         "--report-dir=out",
         f"--junitxml={Path('out', 'junit.xml')}",
         "--strict-requirements",
@@ -73,7 +82,7 @@ def test_options_become_pytest_arguments() -> None:
 def test_defaults_forward_nothing_optional() -> None:
     args = runner.build_parser().parse_args([])
 
-    assert runner.pytest_args(args) == [str(runner.PACKAGE_DIR), "-p", "conformance.plugin"]
+    assert runner.pytest_args(args) == BASE
 
 
 def test_mounts_as_a_subcommand() -> None:
@@ -86,7 +95,8 @@ def test_mounts_as_a_subcommand() -> None:
     args = parser.parse_args(["run", "--strict", "--", "-x", "-p", "no:randomly"])
 
     assert args.func is runner.run
-    assert runner.pytest_args(args)[3:] == ["--strict-requirements", "-x", "-p", "no:randomly"]
+    extra = ["--strict-requirements", "-x", "-p", "no:randomly"]
+    assert runner.pytest_args(args)[len(BASE) :] == extra
 
 
 def test_runs_the_package_where_it_is_installed(
@@ -123,5 +133,5 @@ def test_runs_the_package_where_it_is_installed(
         "THP-BRAVO-001": "passed",
     }
     reproduce = report["requirements"][0]["reproduce"]
-    assert reproduce.endswith(f"{package / 'test_installed.py'}::test_must_fails")
+    assert f"{package / 'test_installed.py'}::test_must_fails" in reproduce
     assert (workdir / "reports" / "junit.xml").is_file()
