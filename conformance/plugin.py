@@ -159,8 +159,13 @@ class ConformancePlugin:
             elif requirement_id not in self.known:
                 problems.append(f"unknown requirement id {requirement_id!r} (not in the catalogue)")
         if not problems:
+            # A collector can be asked for its report more than once (a node id selection
+            # does): record each requirement of the item once.
+            present = set(item.user_properties)
             item.user_properties.extend(
-                (REQUIREMENT_PROPERTY, requirement_id) for requirement_id in dict.fromkeys(ids)
+                (REQUIREMENT_PROPERTY, requirement_id)
+                for requirement_id in dict.fromkeys(ids)
+                if (REQUIREMENT_PROPERTY, requirement_id) not in present
             )
         return problems
 

@@ -21,7 +21,9 @@ async def test_transient_completion_failure_is_retried_and_delivered(
     agent_id = deployment.new_agent()
     deployment.agent.script(agent_id, result="delivered anyway")
     rule = deployment.proxy.reject(COMPLETED, times=1, when=deployment.proxy.foreign_token)
-    result = await deployment.run_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
+    # A completion that is never retried strands the caller: its timeout ends the test early.
+    task = RunTaskInput(agent=CallAgentInput(agent_id, "go"), start_to_close_seconds=10)
+    result = await deployment.run_caller(task)
     assert result["output"] == "delivered anyway"
     assert rule.hits == 1
     execution = await deployment.settled_agent(result["execution_id"])
