@@ -70,7 +70,7 @@ func (c completer) fail(ctx context.Context, tok []byte, cause error) error {
 // non-retryable InvalidCallbackToken; other errors are returned so that the
 // system activity is retried.
 func (c completer) completeByToken(ctx context.Context, log sdklog.Logger, tok []byte,
-	result *models.ExecutionResult, failure *models.ErrorInfo,
+	result json.RawMessage, failure *models.ErrorInfo,
 ) (string, error) {
 	attrs := logging.TokenAttrs(tok)
 	if len(tok) == 0 {
@@ -88,8 +88,8 @@ func (c completer) completeByToken(ctx context.Context, log sdklog.Logger, tok [
 	defer cancel()
 	var err error
 	if failure == nil {
-		var value any = json.RawMessage("null") // always one payload, never none
-		if result != nil {
+		value := json.RawMessage("null") // always one payload, never none
+		if len(result) > 0 {
 			value = result
 		}
 		err = c.complete(ctx, tok, value)

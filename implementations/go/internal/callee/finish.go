@@ -51,7 +51,11 @@ func (e execution) finish(ctx workflow.Context, output json.RawMessage, failure 
 		Error:         failure,
 	}
 	if failure == nil {
-		input.Result = &models.ExecutionResult{ExecutionID: e.id, Output: output}
+		result, err := json.Marshal(models.ExecutionResult{ExecutionID: e.id, Output: output})
+		if err != nil {
+			return err
+		}
+		input.Result = result
 	}
 	completeCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		TaskQueue:           e.calleeQueue,

@@ -86,7 +86,7 @@ func TestAgentSuccessCompletesTheCaller(t *testing.T) {
 	if err := env.GetWorkflowResult(&out); err != nil || string(out["n"]) != "12345678901234567" {
 		t.Errorf("result %v %v", out, err)
 	}
-	if len(f.completions) != 1 || f.completions[0].Error != nil || f.completions[0].Result.ExecutionID != "aex-1" {
+	if len(f.completions) != 1 || f.completions[0].Error != nil || completedResult(t, f.completions[0]).ExecutionID != "aex-1" {
 		t.Fatalf("completions %+v", f.completions)
 	}
 	phases, callbacks := f.phases()
@@ -197,7 +197,7 @@ func TestServerlessSuccessMergesState(t *testing.T) {
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
-	if out := string(f.completions[0].Result.Output); out != `{"x":2,"y":"a"}` {
+	if out := string(completedResult(t, f.completions[0]).Output); out != `{"x":2,"y":"a"}` {
 		t.Errorf("output %s", out)
 	}
 	for _, u := range f.updates {
@@ -217,4 +217,14 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// completedResult is the ExecutionResult a completion carries.
+func completedResult(t *testing.T, in models.CompleteExternalActivityInput) models.ExecutionResult {
+	t.Helper()
+	var result models.ExecutionResult
+	if err := json.Unmarshal(in.Result, &result); err != nil {
+		t.Fatalf("completion result %s: %v", in.Result, err)
+	}
+	return result
 }

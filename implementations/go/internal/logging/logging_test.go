@@ -50,6 +50,21 @@ func TestEveryRenderingOfAMaskedTokenIsScrubbed(t *testing.T) {
 	}
 }
 
+func TestShortTokensKeepTheirPreviewAndSpoilNoOther(t *testing.T) {
+	short := bytes.Repeat([]byte{1}, 15) // base64: 20 characters, the whole preview
+	long := bytes.Repeat([]byte{1}, 16)  // its preview starts with the short one's base64
+	var buf bytes.Buffer
+	log := newTestLogger(&buf)
+	log.Info("create", TokenAttrs(short)...)
+	log.Info("create", TokenAttrs(long)...)
+	out := buf.String()
+	for _, preview := range []string{token.Preview(short), token.Preview(long)} {
+		if !strings.Contains(out, `"token_preview":"`+preview+`"`) {
+			t.Errorf("preview %s missing from the output: %s", preview, out)
+		}
+	}
+}
+
 func TestUnmaskedBytesAndTokenKeysAreRedacted(t *testing.T) {
 	tok := []byte("another-token-never-masked-before")
 	var buf bytes.Buffer

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/encoding/prototext"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
+	"github.com/stigmer/handshake-conformance/implementations/go/internal/names"
 	"github.com/stigmer/handshake-conformance/implementations/go/internal/token"
 )
 
@@ -39,9 +40,12 @@ type registry struct {
 var masked = &registry{known: map[string]bool{}, byHead: map[string][]rendering{}}
 
 // Mask remembers a token: every later log record has its renderings replaced
-// by the preview.
+// by the preview. Tokens of at most 15 bytes are not masked, as in the
+// reference: their preview is their whole base64, which the preview rule
+// shows, and scrubbing it would also mangle the previews of longer tokens
+// that start with the same bytes.
 func Mask(tok []byte) {
-	if len(tok) == 0 {
+	if len(tok) == 0 || len(token.Preview(tok)) <= names.TokenPreviewChars {
 		return
 	}
 	masked.add(tok)

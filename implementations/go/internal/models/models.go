@@ -139,9 +139,10 @@ type CompleteExternalActivityInput struct {
 	// CallbackToken is the standard base64 of the caller's token; empty means nothing to complete.
 	CallbackToken string `json:"callback_token"`
 	ExecutionID   string `json:"execution_id"`
-	// Result is delivered when Error is nil.
-	Result *ExecutionResult `json:"result"`
-	Error  *ErrorInfo       `json:"error"`
+	// Result is delivered when Error is nil: any JSON value (SPEC 7), which the
+	// callee's own workflows set to an ExecutionResult.
+	Result json.RawMessage `json:"result"`
+	Error  *ErrorInfo      `json:"error"`
 }
 
 // What the system activity achieved.
