@@ -24,6 +24,8 @@ PYTEST_SETTINGS: Final = (
 )
 BACKEND_OPTION: Final = "--backend"
 """The harness's pytest option that selects the Temporal server backend."""
+IUT_OPTION: Final = "--iut"
+"""The harness's pytest option that names the manifest of the implementation under test."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +45,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--backend",
         metavar="NAME",
         help="Temporal server to run against, e.g. time-skipping (the default) or dev",
+    )
+    parser.add_argument(
+        "--iut",
+        type=Path,
+        metavar="MANIFEST",
+        help="test the implementation this manifest describes (docs/implementing.md); "
+        "default: the reference implementation, in-process",
     )
     parser.add_argument(
         "-n",
@@ -84,6 +93,8 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
     # harness that has not registered the option yet still runs.
     if args.backend is not None:
         argv.append(f"{BACKEND_OPTION}={args.backend}")
+    if args.iut is not None:
+        argv.append(f"{IUT_OPTION}={args.iut}")
     if args.processes is not None:
         argv.append(f"--numprocesses={args.processes}")
     if args.hypothesis_profile is not None:

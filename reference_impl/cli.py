@@ -1,4 +1,4 @@
-"""The ``handshake-conformance`` command: ``run`` the suite, or ``demo`` the handshake."""
+"""The ``handshake-conformance`` command: ``run`` the suite, ``demo`` or ``serve`` the handshake."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import sys
 
 from conformance import runner
+from reference_impl import serve
 from reference_impl.demo import run_demo
 
 
@@ -32,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="time-skipping",
         help="which embedded Temporal server to start (default: time-skipping)",
     )
+    serve_parser = commands.add_parser(
+        "serve",
+        help="serve one role of the reference as an IUT process (docs/implementing.md)",
+        description=serve.__doc__,
+    )
+    serve.add_arguments(serve_parser)
     return parser
 
 
@@ -41,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         return runner.run(args)
     if args.command == "demo":
         return asyncio.run(run_demo(args.backend))
+    if args.command == "serve":
+        return serve.run(args)
     raise AssertionError(f"unhandled command {args.command}")
 
 
