@@ -153,6 +153,10 @@ class Verdict:
         )
 
 
+STALE_KNOWN_FAILURE = "[XPASS(strict)]"
+"""How pytest reports a test expected to fail (strict xfail) that passed."""
+
+
 def counted_levels(strict: bool) -> frozenset[Level]:
     """Levels whose failures fail the run: MUST, and SHOULD when strict; never MAY."""
     return frozenset({Level.MUST, Level.SHOULD} if strict else {Level.MUST})
@@ -165,13 +169,23 @@ def verdict(
     untested_policy: UntestedPolicy,
     unattributed_failures: int = 0,
 ) -> Verdict:
-    """The verdict of a run from its requirement results."""
+    """The verdict of a run from its requirement results.
+
+    A requirement listed as known to fail that passes fails the run whatever its level:
+    the list of known failures must not go stale.
+    """
     levels = counted_levels(strict)
     results = tuple(results)
-    failed = [result.requirement for result in results if result.status is Status.FAILED]
+    failed = [result for result in results if result.status is Status.FAILED]
+
+    def blocks(result: RequirementResult) -> bool:
+        return result.requirement.level in levels or any(
+            (case.message or "").startswith(STALE_KNOWN_FAILURE) for case in result.failures
+        )
+
     return Verdict(
-        blocking=tuple(r.id for r in failed if r.level in levels),
-        tolerated=tuple(r.id for r in failed if r.level not in levels),
+        blocking=tuple(r.requirement.id for r in failed if blocks(r)),
+        tolerated=tuple(r.requirement.id for r in failed if not blocks(r)),
         untested=tuple(r.requirement.id for r in results if r.status is Status.UNTESTED),
         untested_policy=untested_policy,
         unattributed_failures=unattributed_failures,

@@ -427,6 +427,7 @@ def test_missing_required_tool_skips_every_iut_test_loudly(pytester: pytest.Pyte
     result = suite.run("-p", "fixtures.plugin", f"--iut={path}", "-ra")
 
     result.assert_outcomes(passed=2, failed=1, skipped=1)
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED, "a skipped IUT is no pass"
     result.stdout.fnmatch_lines(["NOT TESTED: IUT fake requires no-such-compiler-4711*"])
     result.stdout.fnmatch_lines(
         ["SKIPPED*IUT fake requires no-such-compiler-4711, not found on PATH*"]

@@ -126,3 +126,20 @@ def test_unattributed_failures_and_untested_requirements_fail_the_run() -> None:
         results, strict=False, untested_policy=UntestedPolicy.IGNORE, unattributed_failures=1
     )
     assert unattributed.failed is True
+
+
+def test_known_failure_that_passes_fails_the_run_at_any_level() -> None:
+    cases = {
+        "t1": CaseResult("t1", (SHOULD.id,), Outcome.FAILED, message="[XPASS(strict)] known"),
+        "t2": CaseResult("t2", (MAY.id,), Outcome.FAILED, message="an ordinary failure"),
+    }
+    results = [
+        requirement_result(SHOULD, ["t1"], cases),
+        requirement_result(MAY, ["t2"], cases),
+    ]
+
+    found = verdict(results, strict=False, untested_policy=UntestedPolicy.WARN)
+
+    assert found.blocking == (SHOULD.id,)
+    assert found.tolerated == (MAY.id,)
+    assert found.failed
