@@ -19,10 +19,9 @@ from fixtures.handshake import (
     RecordingExecutionStore,
     caller_runner,
     running_handshake,
-    scheduled_activity_types,
     wait_callees_settled,
-    wait_pending_activity,
 )
+from fixtures.observe import scheduled_activity_types, started_pending_activity
 from protos.ai.stigmer.agentic.agentexecution.v1.agentexecution_pb2 import (
     AgentExecution,
     CallbackPhase,
@@ -118,7 +117,7 @@ async def test_caller_is_pending_while_the_agent_runs(
             [attempt] = await caller_attempts.wait_for(handle.id)
             async with asyncio.timeout(20):
                 await agent_started.wait()
-            pending = await wait_pending_activity(handle)
+            pending = await started_pending_activity(handle)
             [execution_id] = [i for _, i in execution_store.inserted]
             stored = execution_store.get(AgentExecution, execution_id)
         finally:
