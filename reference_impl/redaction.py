@@ -19,7 +19,7 @@ from google.protobuf.message import Message
 from google.protobuf.text_encoding import CEscape
 
 from reference_impl.names import TOKEN_PREVIEW_CHARS
-from reference_impl.task_token import token_preview
+from reference_impl.task_token import token_fields, token_preview
 
 _MASK_CAPACITY: Final = 10_000
 _KEY_CHARS: Final = 8
@@ -64,7 +64,7 @@ def token_log_fields(token: bytes) -> dict[str, Any]:
     Also masks the token, so every code path that logs a token protects it.
     """
     mask_token(token)
-    return {"token_preview": token_preview(token), "token_length": len(token)}
+    return token_fields(token)
 
 
 def redacted_bytes(value: bytes) -> str:

@@ -20,6 +20,11 @@ def token_preview(token: bytes) -> str:
     return text
 
 
+def token_fields(token: bytes) -> dict[str, str | int]:
+    """The structured log fields of a token: ``token_preview`` and ``token_length`` (bytes)."""
+    return {"token_preview": token_preview(token), "token_length": len(token)}
+
+
 def describe_token(token: bytes) -> str:
     """A token as log messages show it: ``token_preview=… token_length=…`` (bytes)."""
     if not token:

@@ -43,7 +43,7 @@ from reference_impl.names import (
     UPDATE_WORKFLOW_STATUS_ACTIVITY,
     WORKFLOW_INVOKE_WORKFLOW,
 )
-from reference_impl.task_token import decode_token, describe_token, token_preview
+from reference_impl.task_token import decode_token, describe_token, token_fields
 
 AGENT_RUN_TIMEOUT = timedelta(hours=24)
 """Start-to-close of the agent work; its expiry is delivered to the caller as a failure."""
@@ -74,7 +74,9 @@ def _log_token(event: str, execution_id: str, token_b64: str) -> None:
         event,
         execution_id,
         describe_token(token),
-        extra={"token_preview": token_preview(token), "token_length": len(token)},
+        # Not token_log_fields: a mask set inside the sandbox (its own module copies) would
+        # not reach the process's record factory; the service masked this token at create.
+        extra=token_fields(token),
     )
 
 
