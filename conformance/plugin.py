@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import pytest
+from hypothesis import settings
 
 from conformance import report as reporting
 from conformance.catalogue import DEFAULT_REFERENCE, index, load
@@ -34,6 +35,7 @@ MARKER: Final = "requirement"
 REQUIREMENT_PROPERTY: Final = "requirement"
 """Name of the JUnit ``<property>`` (and user property) carrying a test's requirement id."""
 SEED_PROPERTY: Final = "hypothesis_seed"
+PROFILE_PROPERTY: Final = "hypothesis_profile"
 PLUGIN_NAME: Final = "conformance-requirements"
 _WORKER_OUTPUT_KEY: Final = "conformance_collected"
 _PACKAGE_DIR: Final = Path(__file__).resolve().parent
@@ -203,11 +205,12 @@ class ConformancePlugin:
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-        """Record the hypothesis seed of the call, so that its reports carry it."""
-        if call.when == "call" and requirement_ids(item.user_properties):
+        """Record the hypothesis seed and profile of the call, so that its reports carry them."""
+        if call.when == "call" and requirement_ids(item.user_properties) and _is_hypothesis(item):
             seed = _hypothesis_seed(item)
             if seed is not None:
                 item.user_properties.append((SEED_PROPERTY, seed))
+            item.user_properties.append((PROFILE_PROPERTY, settings.get_current_profile_name()))
         return (yield)
 
     # --- results: runs where reports arrive (serial session or xdist controller) ---
@@ -232,6 +235,8 @@ class ConformancePlugin:
         for name, value in report.user_properties:
             if name == SEED_PROPERTY:
                 case.hypothesis_seed = str(value)
+            elif name == PROFILE_PROPERTY:
+                case.hypothesis_profile = str(value)
         if report.failed:
             text = report.longreprtext
             if case.hypothesis_seed is None and (found := _SEED_IN_TEXT.search(text)):
@@ -341,22 +346,37 @@ class ConformancePlugin:
         command = ["python", "-m", "pytest", "-p", "conformance.plugin", shown + sep + rest]
         if case.hypothesis_seed is not None:
             command.append(f"--hypothesis-seed={case.hypothesis_seed}")
+        options = self._reproduced_options()
+        if case.hypothesis_profile is not None:
+            # The profile in effect may come from the environment (CI, HYPOTHESIS_PROFILE):
+            # name it, so that the command reproduces on a machine without that environment.
+            options.setdefault("hypothesis_profile", case.hypothesis_profile)
         flags = dict(_REPRODUCED_OPTIONS)
-        command += [f"{flags[dest]}={value}" for dest, value in self._reproduced_options().items()]
+        command += [f"{flags[dest]}={value}" for dest, value in options.items()]
         return shlex.join(command)
 
 
+def _is_hypothesis(item: pytest.Item) -> bool:
+    return bool(getattr(getattr(item, "obj", None), "is_hypothesis_test", False))
+
+
 def _hypothesis_seed(item: pytest.Item) -> str | None:
-    """The seed a hypothesis test ran with, as ``--hypothesis-seed`` would take it."""
+    """The seed a hypothesis test ran with, as ``--hypothesis-seed`` would take it.
+
+    None when the test is derandomized: its examples follow from its profile, not a seed.
+    """
     test = getattr(item, "obj", None)
-    if not getattr(test, "is_hypothesis_test", False):
-        return None
-    # Precedence as in hypothesis: an explicit @seed, then --hypothesis-seed, then the
-    # seed hypothesis drew for this run (private attributes, read defensively).
+    # Precedence as in hypothesis: an explicit @seed, then derandomize, then --hypothesis-seed,
+    # then the seed hypothesis drew for this run (private attributes, read defensively).
     explicit = getattr(test, "_hypothesis_internal_use_seed", None)
+    if explicit is not None:
+        return str(explicit)
+    test_settings = getattr(test, "_hypothesis_internal_use_settings", None)
+    if getattr(test_settings, "derandomize", False):
+        return None
     forced = item.config.getoption("hypothesis_seed", None)
     generated = getattr(test, "_hypothesis_internal_use_generated_seed", None)
-    for seed in (explicit, forced, generated):
+    for seed in (forced, generated):
         if seed is not None:
             return str(seed)
     return None

@@ -77,6 +77,7 @@ def _case_json(case: CaseResult) -> dict[str, Any]:
         "duration": round(case.duration, 3),
         "message": case.message,
         "hypothesis_seed": case.hypothesis_seed,
+        "hypothesis_profile": case.hypothesis_profile,
         "hypothesis_reproduce_failure": case.hypothesis_blob,
         "reproduce": case.reproduce,
     }

@@ -52,6 +52,7 @@ class CaseResult:
     duration: float = 0.0
     message: str | None = None
     hypothesis_seed: str | None = None
+    hypothesis_profile: str | None = None
     hypothesis_blob: str | None = None
     """Hypothesis's ``@reproduce_failure(...)`` decorator, when it printed one."""
     reproduce: str | None = None

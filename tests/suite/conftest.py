@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import _settings as hypothesis_settings
 
 from tests.suite.fake_suite import FakeSuite
+
+# The variables by which hypothesis detects CI and then loads its derandomized "ci" profile.
+_CI_VARIABLES = (*getattr(hypothesis_settings, "_CI_VARS", {"CI": None}), "HYPOTHESIS_PROFILE")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -16,6 +20,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture
-def suite(pytester: pytest.Pytester) -> FakeSuite:
-    """An empty fake conformance suite in pytester's directory."""
+def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> FakeSuite:
+    """An empty fake conformance suite in pytester's directory, run as outside CI."""
+    for name in _CI_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
     return FakeSuite(pytester)

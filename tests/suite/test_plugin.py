@@ -414,6 +414,10 @@ def test_even(n):
 """
 
 
+def _examples(result: pytest.RunResult) -> list[str]:
+    return [line for line in result.outlines if line.startswith("n = ")]
+
+
 @pytest.mark.parametrize("forced", [None, "20240611"], ids=["drawn-seed", "forced-seed"])
 def test_hypothesis_seed_is_recorded_and_reproduces(suite: FakeSuite, forced: str | None) -> None:
     suite.add("test_hyp", HYPOTHESIS_TEST)
@@ -427,8 +431,27 @@ def test_hypothesis_seed_is_recorded_and_reproduces(suite: FakeSuite, forced: st
     if forced is not None:
         assert case["hypothesis_seed"] == forced
     assert f"--hypothesis-seed={case['hypothesis_seed']}" in case["reproduce"]
-    example = [line for line in first.outlines if line.startswith("n = ")]
-    assert example
+    assert _examples(first)
     rerun = suite.pytester.run(sys.executable, *shlex.split(case["reproduce"])[1:])
     assert rerun.ret == pytest.ExitCode.TESTS_FAILED
-    assert [line for line in rerun.outlines if line.startswith("n = ")] == example
+    assert _examples(rerun) == _examples(first)
+
+
+def test_derandomized_run_in_ci_reproduces_outside_ci(
+    suite: FakeSuite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In CI hypothesis derandomizes (no seed): the command names the profile instead."""
+    suite.add("test_hyp", HYPOTHESIS_TEST)
+    with monkeypatch.context() as ci:
+        ci.setenv("CI", "true")
+        first = suite.run("--hypothesis-seed=20240611", subprocess=True)
+
+    assert first.ret == pytest.ExitCode.TESTS_FAILED
+    case = suite.report()["tests"][0]
+    assert case["hypothesis_seed"] is None
+    assert case["hypothesis_profile"] == "ci"
+    assert "--hypothesis-profile=ci" in case["reproduce"]
+    assert _examples(first)
+    outside_ci = suite.pytester.run(sys.executable, *shlex.split(case["reproduce"])[1:])
+    assert outside_ci.ret == pytest.ExitCode.TESTS_FAILED
+    assert _examples(outside_ci) == _examples(first)
