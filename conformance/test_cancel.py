@@ -11,7 +11,7 @@ from conformance.test_fail import caller_failure
 from fixtures.deployment import Deployment
 from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
 from reference_impl.models import CallAgentInput, RunTaskInput
-from reference_impl.names import agent_invoke_workflow_id
+from reference_impl.names import CANCELLED_ERROR, agent_invoke_workflow_id
 
 UNSET_ON_TIME_SKIPPING_SERVER = timedelta(days=3650)
 
@@ -27,7 +27,7 @@ async def test_cancelled_callee_fails_the_caller(deployment: Deployment) -> None
     callee = deployment.client.get_workflow_handle(agent_invoke_workflow_id(execution_id))
     await callee.cancel()
     _, failure = await caller_failure(handle)
-    assert failure.type == "ExecutionCancelled"
+    assert failure.type == CANCELLED_ERROR
     assert failure.non_retryable
     execution = await deployment.settled_agent(execution_id)
     assert execution.status.phase == agent_pb.EXECUTION_CANCELLED

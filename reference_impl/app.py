@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
 from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2_grpc as agent_grpc
+from protos.ai.stigmer.agentic.workflowexecution.v1 import workflowexecution_pb2 as wf_pb
 from protos.ai.stigmer.agentic.workflowexecution.v1 import workflowexecution_pb2_grpc as wf_grpc
 from reference_impl.callee.activities import (
     CompletionActivities,
@@ -31,14 +33,14 @@ from reference_impl.caller.workflows import RunTaskWorkflow
 from reference_impl.names import TaskQueues
 from reference_impl.runner import echo_agent, execute_workflow
 
-DEFAULT_QUEUES = TaskQueues()
+DEFAULT_QUEUES: Final = TaskQueues()
 
-SERVICE_NAMES = (
-    "ai.stigmer.agentic.agentexecution.v1.AgentExecutionCommandController",
-    "ai.stigmer.agentic.agentexecution.v1.AgentExecutionQueryController",
-    "ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionCommandController",
-    "ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionQueryController",
+SERVICE_NAMES = tuple(
+    service.full_name
+    for module in (agent_pb, wf_pb)
+    for service in module.DESCRIPTOR.services_by_name.values()
 )
+"""The callee's gRPC services, as the health service reports them."""
 
 
 @dataclass

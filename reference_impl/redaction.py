@@ -19,7 +19,7 @@ from google.protobuf.message import Message
 from google.protobuf.text_encoding import CEscape
 
 from reference_impl.names import TOKEN_PREVIEW_CHARS
-from reference_impl.task_token import token_fields, token_preview
+from reference_impl.task_token import encode_token, token_fields, token_preview
 
 _MASK_CAPACITY: Final = 10_000
 _KEY_CHARS: Final = 8
@@ -74,7 +74,7 @@ def redacted_bytes(value: bytes) -> str:
 
 def _renderings(token: bytes) -> Iterator[str]:
     """The forms in which a token may appear in text, longest first."""
-    std = base64.b64encode(token).decode("ascii")
+    std = encode_token(token)
     url = base64.urlsafe_b64encode(token).decode("ascii")
     yield repr(token)
     yield CEscape(token, as_utf8=False)

@@ -20,7 +20,7 @@ from typing import Final, Literal, get_args
 
 from temporalio.client import Client
 
-from reference_impl.app import run_callee, run_caller
+from reference_impl.app import DEFAULT_QUEUES, run_callee, run_caller
 from reference_impl.callee.store import ExecutionStore
 from reference_impl.names import TaskQueues
 from reference_impl.redaction import install_token_redaction
@@ -44,8 +44,6 @@ CORE_LEVELS: Final = {
 }
 """The SDK core's level per Python level: its DEBUG records (every poll) would drown the rest."""
 LOG_FORMAT: Final = "%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"
-
-DEFAULT_QUEUES: Final = TaskQueues()
 
 log = logging.getLogger(__name__)
 

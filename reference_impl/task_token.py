@@ -14,7 +14,7 @@ def token_preview(token: bytes) -> str:
     Standard base64 (padded); if longer than 20 characters, its first 20
     followed by ``...``, else the whole string.
     """
-    text = base64.b64encode(token).decode("ascii")
+    text = encode_token(token)
     if len(text) > TOKEN_PREVIEW_CHARS:
         return text[:TOKEN_PREVIEW_CHARS] + "..."
     return text

@@ -32,6 +32,7 @@ from reference_impl.models import (
 )
 from reference_impl.names import (
     AGENT_INVOKE_WORKFLOW,
+    CANCELLED_ERROR,
     COMPLETE_EXTERNAL_ACTIVITY,
     COMPLETION_INITIAL_INTERVAL,
     COMPLETION_MAX_ATTEMPTS,
@@ -48,7 +49,6 @@ from reference_impl.task_token import decode_token, describe_token, token_fields
 AGENT_RUN_TIMEOUT = timedelta(hours=24)
 """Start-to-close of the agent work; its expiry is delivered to the caller as a failure."""
 STATUS_UPDATE_TIMEOUT = timedelta(seconds=30)
-CANCELLED_ERROR = "ExecutionCancelled"
 CANCELLED = ErrorInfo("the execution was cancelled", CANCELLED_ERROR, non_retryable=True)
 
 

@@ -28,10 +28,9 @@ from reference_impl.callee import activities as callee_activities
 from reference_impl.callee import service
 from reference_impl.callee.completion import complete_by_token
 from reference_impl.callee.store import ExecutionStore
-from reference_impl.callee.workflows import CANCELLED_ERROR
 from reference_impl.caller import activities as caller_activities
 from reference_impl.models import CompletionOutcome, ErrorInfo
-from reference_impl.names import INVALID_TOKEN_ERROR, TaskQueues
+from reference_impl.names import CANCELLED_ERROR, INVALID_TOKEN_ERROR, TaskQueues
 from reference_impl.task_token import describe_token, encode_token
 
 Patch = Callable[[pytest.MonkeyPatch], None]
