@@ -40,18 +40,26 @@ func (a *Activities) UpdateWorkflowStatus(ctx context.Context, update models.Sta
 }
 
 func (a *Activities) update(ctx context.Context, into proto.Message, update models.StatusUpdate) error {
-	return a.store.Update(ctx, update.ExecutionID, into, func() error {
-		return applyStatusUpdate(into, update)
-	})
+	return updateStored(ctx, a.store, into, update)
 }
 
 // CompleteExternalActivity is the system activity: it completes or fails the
 // caller's activity by token and returns the outcome.
 func (a *Activities) CompleteExternalActivity(ctx context.Context, in models.CompleteExternalActivityInput) (string, error) {
-	tok, err := token.Decode(in.CallbackToken)
+	tok, err := decodeCallbackToken(in.ExecutionID, in.CallbackToken)
 	if err != nil {
-		return "", temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("execution %s: %v", in.ExecutionID, err), names.InvalidTokenError, nil)
+		return "", err
 	}
 	return a.completer.completeByToken(ctx, activity.GetLogger(ctx), tok, in.Result, in.Error)
+}
+
+// decodeCallbackToken decodes the callback token of an execution; a token
+// that is not standard base64 fails the activity without retries.
+func decodeCallbackToken(executionID, text string) ([]byte, error) {
+	tok, err := token.Decode(text)
+	if err != nil {
+		return nil, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("execution %s: %v", executionID, err), names.InvalidTokenError, nil)
+	}
+	return tok, nil
 }

@@ -17,8 +17,8 @@ import (
 	"github.com/stigmer/handshake-conformance/implementations/go/internal/store"
 )
 
-// ServiceNames are the gRPC services the callee serves (besides health).
-var ServiceNames = []string{
+// serviceNames are the gRPC services the callee serves (besides health).
+var serviceNames = []string{
 	agentpb.AgentExecutionCommandController_ServiceDesc.ServiceName,
 	agentpb.AgentExecutionQueryController_ServiceDesc.ServiceName,
 	wfpb.WorkflowExecutionCommandController_ServiceDesc.ServiceName,
@@ -36,17 +36,21 @@ func RegisterServices(server *grpc.Server, st *store.Store, c client.Client, que
 	wfpb.RegisterWorkflowExecutionCommandControllerServer(server, workflowCommands{r: r})
 	wfpb.RegisterWorkflowExecutionQueryControllerServer(server, workflowQueries{r: r})
 	healthServer := health.NewServer()
-	for _, name := range append([]string{""}, ServiceNames...) {
-		healthServer.SetServingStatus(name, healthpb.HealthCheckResponse_NOT_SERVING)
-	}
+	setAllStatus(healthServer, healthpb.HealthCheckResponse_NOT_SERVING)
 	healthpb.RegisterHealthServer(server, healthServer)
 	return healthServer
 }
 
 // SetServing marks every service SERVING.
 func SetServing(h *health.Server) {
-	for _, name := range append([]string{""}, ServiceNames...) {
-		h.SetServingStatus(name, healthpb.HealthCheckResponse_SERVING)
+	setAllStatus(h, healthpb.HealthCheckResponse_SERVING)
+}
+
+// setAllStatus sets s for the server as a whole ("") and for every service.
+func setAllStatus(h *health.Server, s healthpb.HealthCheckResponse_ServingStatus) {
+	h.SetServingStatus("", s)
+	for _, name := range serviceNames {
+		h.SetServingStatus(name, s)
 	}
 }
 

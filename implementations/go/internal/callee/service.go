@@ -56,9 +56,7 @@ func (r *recorder) recordAndStart(ctx context.Context, id string, execution prot
 				fmt.Sprintf("could not start %s: %s", s.workflow, st.Message()), names.WorkflowStartFailedError, false),
 		}
 		into := execution.ProtoReflect().New().Interface()
-		if uerr := r.store.Update(context.WithoutCancel(ctx), id, into, func() error {
-			return applyStatusUpdate(into, update)
-		}); uerr != nil {
+		if uerr := updateStored(context.WithoutCancel(ctx), r.store, into, update); uerr != nil {
 			r.log.Error("callee create: could not record the failed start", "execution_id", id, "error", uerr)
 		}
 		r.log.Error("callee create: execution recorded as failed", "kind", s.kind, "execution_id", id, "error", st.Message())

@@ -1,13 +1,23 @@
 package callee
 
 import (
+	"context"
 	"fmt"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/stigmer/handshake-conformance/implementations/go/internal/models"
+	"github.com/stigmer/handshake-conformance/implementations/go/internal/store"
 )
+
+// updateStored applies u to the execution stored under u.ExecutionID; into
+// is an empty message of the execution's type.
+func updateStored(ctx context.Context, st *store.Store, into proto.Message, u models.StatusUpdate) error {
+	return st.Update(ctx, u.ExecutionID, into, func() error {
+		return applyStatusUpdate(into, u)
+	})
+}
 
 // applyStatusUpdate writes the fields u sets into execution.status. Both
 // execution messages share the status shape, so this works by field name,

@@ -31,12 +31,7 @@ const (
 // execution on the runner queue and completes its caller. Its outcome is the
 // execution's: the output, or the work's error.
 func InvokeAgentExecution(ctx workflow.Context, in models.InvokeAgentExecutionInput) (json.RawMessage, error) {
-	logTokenStart(ctx, "callee workflow start", in.ExecutionID, in.CallbackToken)
-	if err := updateStatus(ctx, names.UpdateAgentStatusActivity, "", models.StatusUpdate{
-		ExecutionID:   in.ExecutionID,
-		Phase:         models.Ptr(models.PhaseInProgress),
-		CallbackPhase: models.Ptr(initialCallbackPhase(in.CallbackToken)),
-	}); err != nil {
+	if err := beginExecution(ctx, names.UpdateAgentStatusActivity, in.ExecutionID, in.CallbackToken); err != nil {
 		return nil, err
 	}
 	runCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
@@ -88,12 +83,7 @@ func InvokeAgentExecution(ctx workflow.Context, in models.InvokeAgentExecutionIn
 // workflow execution to the runner, whose serverless workflow completes the
 // caller when it ends. Returns the serverless workflow's run id.
 func InvokeWorkflowExecution(ctx workflow.Context, in models.ServerlessWorkflowInput) (string, error) {
-	logTokenStart(ctx, "callee workflow start", in.ExecutionID, in.CallbackToken)
-	if err := updateStatus(ctx, names.UpdateWorkflowStatusActivity, "", models.StatusUpdate{
-		ExecutionID:   in.ExecutionID,
-		Phase:         models.Ptr(models.PhaseInProgress),
-		CallbackPhase: models.Ptr(initialCallbackPhase(in.CallbackToken)),
-	}); err != nil {
+	if err := beginExecution(ctx, names.UpdateWorkflowStatusActivity, in.ExecutionID, in.CallbackToken); err != nil {
 		return "", err
 	}
 	startCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
@@ -147,6 +137,17 @@ func ExecuteServerlessWorkflow(ctx workflow.Context, in models.ServerlessWorkflo
 		return nil, err
 	}
 	return state, nil
+}
+
+// beginExecution is how both callee workflows start: log the token, then
+// record the execution in progress through statusActivity.
+func beginExecution(ctx workflow.Context, statusActivity, executionID, callbackToken string) error {
+	logTokenStart(ctx, "callee workflow start", executionID, callbackToken)
+	return updateStatus(ctx, statusActivity, "", models.StatusUpdate{
+		ExecutionID:   executionID,
+		Phase:         models.Ptr(models.PhaseInProgress),
+		CallbackPhase: models.Ptr(initialCallbackPhase(callbackToken)),
+	})
 }
 
 func initialCallbackPhase(callbackToken string) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -55,7 +56,7 @@ func (f *fakeCallee) phases() (phases, callbacks []string) {
 	return phases, callbacks
 }
 
-func newEnv(t *testing.T, f *fakeCallee, agent any) *testsuite.TestWorkflowEnvironment {
+func newEnv(f *fakeCallee, agent any) *testsuite.TestWorkflowEnvironment {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.RegisterActivityWithOptions(f.update, activity.RegisterOptions{Name: names.UpdateAgentStatusActivity})
@@ -73,9 +74,13 @@ func agentInput(tok string) models.InvokeAgentExecutionInput {
 	}
 }
 
+func serverlessInput(tasks ...models.WorkflowTaskInput) models.ServerlessWorkflowInput {
+	return models.ServerlessWorkflowInput{ExecutionID: "wex-1", CallbackToken: "dG9rZW4=", Tasks: tasks}
+}
+
 func TestAgentSuccessCompletesTheCaller(t *testing.T) {
 	f := &fakeCallee{}
-	env := newEnv(t, f, func(_ context.Context, in models.RunAgentInput) (map[string]any, error) {
+	env := newEnv(f, func(_ context.Context, in models.RunAgentInput) (map[string]any, error) {
 		return map[string]any{"reply": "echo: " + in.Message, "n": 12345678901234567}, nil
 	})
 	env.ExecuteWorkflow(InvokeAgentExecution, agentInput("dG9rZW4="))
@@ -91,14 +96,14 @@ func TestAgentSuccessCompletesTheCaller(t *testing.T) {
 	}
 	phases, callbacks := f.phases()
 	want := []string{models.PhaseInProgress, models.PhaseCompleted}
-	if !equal(phases, want) || !equal(callbacks, []string{models.CallbackWaiting, models.CallbackDelivered}) {
+	if !slices.Equal(phases, want) || !slices.Equal(callbacks, []string{models.CallbackWaiting, models.CallbackDelivered}) {
 		t.Errorf("phases %v callbacks %v", phases, callbacks)
 	}
 }
 
 func TestAgentFailureTravelsAsPlainFields(t *testing.T) {
 	f := &fakeCallee{}
-	env := newEnv(t, f, func(context.Context, models.RunAgentInput) (any, error) {
+	env := newEnv(f, func(context.Context, models.RunAgentInput) (any, error) {
 		return nil, temporal.NewApplicationErrorWithOptions("boom", "AgentFailed",
 			temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{"d1", map[string]int{"k": 2}}})
 	})
@@ -119,19 +124,19 @@ func TestAgentFailureTravelsAsPlainFields(t *testing.T) {
 
 func TestNoTokenSchedulesNoCompletion(t *testing.T) {
 	f := &fakeCallee{}
-	env := newEnv(t, f, func(context.Context, models.RunAgentInput) (string, error) { return "ok", nil })
+	env := newEnv(f, func(context.Context, models.RunAgentInput) (string, error) { return "ok", nil })
 	env.ExecuteWorkflow(InvokeAgentExecution, agentInput(""))
 	if err := env.GetWorkflowError(); err != nil || len(f.completions) != 0 {
 		t.Fatalf("err %v completions %v", err, f.completions)
 	}
-	if _, callbacks := f.phases(); !equal(callbacks, []string{models.CallbackNotRequested}) {
+	if _, callbacks := f.phases(); !slices.Equal(callbacks, []string{models.CallbackNotRequested}) {
 		t.Errorf("callbacks %v", callbacks)
 	}
 }
 
 func TestNotFoundIsAnOutcome(t *testing.T) {
 	f := &fakeCallee{outcome: models.OutcomeNotFound}
-	env := newEnv(t, f, func(context.Context, models.RunAgentInput) (string, error) { return "ok", nil })
+	env := newEnv(f, func(context.Context, models.RunAgentInput) (string, error) { return "ok", nil })
 	env.ExecuteWorkflow(InvokeAgentExecution, agentInput("dG9rZW4="))
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
@@ -143,7 +148,7 @@ func TestNotFoundIsAnOutcome(t *testing.T) {
 
 func TestCancelledExecutionFailsTheCaller(t *testing.T) {
 	f := &fakeCallee{}
-	env := newEnv(t, f, func(ctx context.Context, _ models.RunAgentInput) (string, error) {
+	env := newEnv(f, func(ctx context.Context, _ models.RunAgentInput) (string, error) {
 		<-ctx.Done()
 		return "", ctx.Err()
 	})
@@ -164,15 +169,11 @@ func TestCancelledExecutionFailsTheCaller(t *testing.T) {
 
 func TestServerlessTaskFailure(t *testing.T) {
 	f := &fakeCallee{}
-	env := newEnv(t, f, nil)
-	env.ExecuteWorkflow(ExecuteServerlessWorkflow, models.ServerlessWorkflowInput{
-		ExecutionID:   "wex-1",
-		CallbackToken: "dG9rZW4=",
-		Tasks: []models.WorkflowTaskInput{
-			{Name: "t1", Set: map[string]json.RawMessage{"x": json.RawMessage("1")}},
-			{Name: "t2", RaiseError: "bad"},
-		},
-	})
+	env := newEnv(f, nil)
+	env.ExecuteWorkflow(ExecuteServerlessWorkflow, serverlessInput(
+		models.WorkflowTaskInput{Name: "t1", Set: map[string]json.RawMessage{"x": json.RawMessage("1")}},
+		models.WorkflowTaskInput{Name: "t2", RaiseError: "bad"},
+	))
 	var appErr *temporal.ApplicationError
 	if err := env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != names.WorkflowTaskFailedError {
 		t.Fatalf("workflow error %v", err)
@@ -185,15 +186,11 @@ func TestServerlessTaskFailure(t *testing.T) {
 
 func TestServerlessSuccessMergesState(t *testing.T) {
 	f := &fakeCallee{}
-	env := newEnv(t, f, nil)
-	env.ExecuteWorkflow(ExecuteServerlessWorkflow, models.ServerlessWorkflowInput{
-		ExecutionID:   "wex-1",
-		CallbackToken: "dG9rZW4=",
-		Tasks: []models.WorkflowTaskInput{
-			{Name: "t1", Set: map[string]json.RawMessage{"x": json.RawMessage("1"), "y": json.RawMessage(`"a"`)}},
-			{Name: "t2", Set: map[string]json.RawMessage{"x": json.RawMessage("2")}},
-		},
-	})
+	env := newEnv(f, nil)
+	env.ExecuteWorkflow(ExecuteServerlessWorkflow, serverlessInput(
+		models.WorkflowTaskInput{Name: "t1", Set: map[string]json.RawMessage{"x": json.RawMessage("1"), "y": json.RawMessage(`"a"`)}},
+		models.WorkflowTaskInput{Name: "t2", Set: map[string]json.RawMessage{"x": json.RawMessage("2")}},
+	))
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
@@ -205,18 +202,6 @@ func TestServerlessSuccessMergesState(t *testing.T) {
 			t.Errorf("output_json %s", *u.OutputJSON)
 		}
 	}
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // completedResult is the ExecutionResult a completion carries.

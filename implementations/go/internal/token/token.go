@@ -12,19 +12,11 @@ import (
 // Preview is the only form of a token that may be logged: standard padded
 // base64, cut to its first 20 characters followed by "..." when longer.
 func Preview(token []byte) string {
-	text := base64.StdEncoding.EncodeToString(token)
+	text := Encode(token)
 	if len(text) > names.TokenPreviewChars {
 		return text[:names.TokenPreviewChars] + "..."
 	}
 	return text
-}
-
-// Describe is a token as log messages show it.
-func Describe(token []byte) string {
-	if len(token) == 0 {
-		return "no callback token"
-	}
-	return fmt.Sprintf("token_preview=%s token_length=%d", Preview(token), len(token))
 }
 
 // Encode renders token bytes as standard padded base64, for JSON payloads.
