@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from temporalio.client import WorkflowExecutionStatus
 
-from conformance.test_fail import caller_failure
 from fixtures.deployment import Deployment
+from fixtures.observe import caller_failure
 from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
 from reference_impl.models import CallAgentInput, RunTaskInput
 from reference_impl.names import CANCELLED_ERROR, agent_invoke_workflow_id

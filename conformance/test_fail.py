@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given
-from temporalio.client import WorkflowFailureError, WorkflowHandle
-from temporalio.exceptions import ActivityError, ApplicationError, RetryState
+from temporalio.client import WorkflowFailureError
+from temporalio.exceptions import ApplicationError, RetryState
 
 from conformance.strategies import errors
 from fixtures.deployment import Deployment
+from fixtures.observe import caller_failure
 from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
 from reference_impl.models import CallAgentInput, ErrorInfo, RunTaskInput
 from reference_impl.names import CREATE_FAILED_ERROR, agent_invoke_workflow_id
-
-
-async def caller_failure(
-    handle: WorkflowHandle[object, object],
-) -> tuple[ActivityError, ApplicationError]:
-    """The caller workflow's failure: the activity error and the application error inside."""
-    with pytest.raises(WorkflowFailureError) as caught:
-        await handle.result()
-    activity_error = caught.value.cause
-    assert isinstance(activity_error, ActivityError), repr(activity_error)
-    application_error = activity_error.cause
-    assert isinstance(application_error, ApplicationError), repr(application_error)
-    return activity_error, application_error
 
 
 @pytest.mark.requirement("THP-FAIL-001")

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import example, given
 
 from conformance.strategies import tokens
-from conformance.test_fail import caller_failure
 from fixtures.deployment import Deployment
+from fixtures.observe import caller_failure
 from reference_impl.models import (
     CallAgentInput,
     CallWorkflowInput,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.test_fail import caller_failure
 from fixtures.deployment import Deployment
+from fixtures.observe import caller_failure
 from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
 from reference_impl.models import CallAgentInput, CompleteExternalActivityInput, RunTaskInput
 from reference_impl.names import agent_invoke_workflow_id

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from temporalio import activity
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureError
-from temporalio.exceptions import ActivityError, ApplicationError, RetryState
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.exceptions import RetryState
 
 from fixtures.handshake import (
     CallerAttemptRecorder,
@@ -21,7 +21,12 @@ from fixtures.handshake import (
     running_handshake,
     wait_callees_settled,
 )
-from fixtures.observe import scheduled_activity_types, started_pending_activity
+from fixtures.observe import (
+    WAIT_LIMIT,
+    caller_failure,
+    scheduled_activity_types,
+    started_pending_activity,
+)
 from protos.ai.stigmer.agentic.agentexecution.v1.agentexecution_pb2 import (
     AgentExecution,
     CallbackPhase,
@@ -45,18 +50,6 @@ from reference_impl.names import (
     agent_invoke_workflow_id,
     serverless_workflow_id,
 )
-
-
-def failure_of(
-    caught: pytest.ExceptionInfo[WorkflowFailureError],
-) -> tuple[ActivityError, ApplicationError]:
-    """The caller workflow's failure: the activity error and the application error it carries."""
-    activity_error = caught.value.cause
-    assert isinstance(activity_error, ActivityError), repr(activity_error)
-    application_error = activity_error.cause
-    assert isinstance(application_error, ApplicationError), repr(application_error)
-    return activity_error, application_error
-
 
 # --- agent path ------------------------------------------------------------------------
 
@@ -115,7 +108,7 @@ async def test_caller_is_pending_while_the_agent_runs(
         handle = await run.start(RunTaskInput(agent=CallAgentInput("a1", "slow")))
         try:
             [attempt] = await caller_attempts.wait_for(handle.id)
-            async with asyncio.timeout(20):
+            async with asyncio.timeout(WAIT_LIMIT):
                 await agent_started.wait()
             pending = await started_pending_activity(handle)
             [execution_id] = [i for _, i in execution_store.inserted]
@@ -143,10 +136,7 @@ async def test_failure_reaches_the_caller(
     handle = await run_caller_workflow.start(
         RunTaskInput(agent=CallAgentInput("a1", "fail: boom"), maximum_attempts=3)
     )
-    with pytest.raises(WorkflowFailureError) as caught:
-        await handle.result()
-
-    activity_error, error = failure_of(caught)
+    activity_error, error = await caller_failure(handle)
     assert error.message == "boom"
     assert error.type == "AgentFailed"
     assert error.non_retryable is True
@@ -216,10 +206,7 @@ async def test_invalid_input_fails_the_caller_at_once(
     """INVALID_ARGUMENT from create: non-retryable CreateExecutionFailed, never pending."""
     input.maximum_attempts = 3
     handle = await run_caller_workflow.start(input)
-    with pytest.raises(WorkflowFailureError) as caught:
-        await handle.result()
-
-    activity_error, error = failure_of(caught)
+    activity_error, error = await caller_failure(handle)
     assert error.type == CREATE_FAILED_ERROR
     assert error.non_retryable is True
     assert field in error.message
@@ -253,10 +240,8 @@ async def test_unreachable_callee_fails_the_caller(
         caller_runner(temporal_client, task_queues, caller_attempts) as run,
     ):
         handle = await run.start(input)
-        with pytest.raises(WorkflowFailureError) as caught:
-            await handle.result()
+        activity_error, error = await caller_failure(handle)
 
-    activity_error, error = failure_of(caught)
     assert error.type == CREATE_FAILED_ERROR
     assert error.non_retryable is False
     assert list(error.details) == ["UNAVAILABLE"]
@@ -310,10 +295,7 @@ async def test_workflow_path_task_error_fails_the_caller(
     """A ``raise_error`` task fails the caller with WorkflowTaskFailed carrying the task's error."""
     tasks = [WorkflowTaskInput("t1", {"x": 1}), WorkflowTaskInput("t2", raise_error="bad input")]
     handle = await run_caller_workflow.start(RunTaskInput(workflow=CallWorkflowInput("w1", tasks)))
-    with pytest.raises(WorkflowFailureError) as caught:
-        await handle.result()
-
-    activity_error, error = failure_of(caught)
+    activity_error, error = await caller_failure(handle)
     assert error.type == "WorkflowTaskFailed"
     assert "t2" in error.message
     assert "bad input" in error.message

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
@@ -32,6 +31,7 @@ from fixtures.iut import (
     process_environment,
     wait_until_ready,
 )
+from fixtures.observe import eventually
 from reference_impl import cli
 from reference_impl.names import TaskQueues
 from reference_impl.serve import ServeConfig
@@ -267,8 +267,11 @@ async def test_a_process_that_dies_after_it_was_ready_is_an_error(tmp_path: Path
     process = scripted_process(tmp_path, "print('crashing'); raise SystemExit(7)")
     process.start()
     process.ready = True
-    while process.exit_status is None:  # noqa: ASYNC110 - a process, not a coroutine
-        await asyncio.sleep(0.05)
+
+    async def exited() -> int | None:
+        return process.exit_status
+
+    await eventually(exited, "the scripted process to exit")
     with pytest.raises(IutProcessError, match="exited with status 7") as caught:
         await process.stop()
     assert "crashing" in str(caught.value)

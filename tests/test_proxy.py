@@ -26,6 +26,7 @@ from temporalio.service import RetryConfig, RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
+from fixtures.observe import WAIT_LIMIT
 from fixtures.proxy import FaultKind, RecordedCall, TemporalProxy, has_token
 from fixtures.servers import Backend, start_server
 
@@ -33,8 +34,6 @@ WORKFLOW_SERVICE = "/temporal.api.workflowservice.v1.WorkflowService"
 JSON = [{"encoding": "json/plain"}]
 OK = grpc.StatusCode.OK
 UNAVAILABLE = grpc.StatusCode.UNAVAILABLE
-WAIT_LIMIT = 10.0
-"""Seconds a test waits for a token or a result before failing (a safety net)."""
 GARBAGE_TOKEN_CODE: dict[Backend, RPCStatusCode] = {
     "dev": RPCStatusCode.INVALID_ARGUMENT,
     "time-skipping": RPCStatusCode.INTERNAL,
