@@ -7,6 +7,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from reference_impl.models import ErrorInfo
+from reference_impl.names import MAX_CALLBACK_TOKEN_BYTES
 
 # Safe in every SDK's JSON: integers within 2**53 (JavaScript), finite floats, and text
 # without lone surrogates (they do not survive UTF-8 JSON in Go, Java or TypeScript).
@@ -36,5 +37,5 @@ errors: st.SearchStrategy[ErrorInfo] = st.builds(
     details=st.lists(json_values, max_size=3),
 )
 
-tokens = st.binary(min_size=1, max_size=4096)
+tokens = st.binary(min_size=1, max_size=MAX_CALLBACK_TOKEN_BYTES)
 """Any callback token ``create`` must accept."""

@@ -11,10 +11,11 @@ from temporalio.api.enums.v1 import EventType
 
 from conformance.strategies import LARGE_STRING, json_values
 from fixtures.deployment import Deployment
+from fixtures.proxy import COMPLETED
 from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
 from protos.ai.stigmer.agentic.workflowexecution.v1 import workflowexecution_pb2 as wf_pb
 from reference_impl.models import CallAgentInput, CallWorkflowInput, RunTaskInput, WorkflowTaskInput
-from reference_impl.names import COMPLETE_EXTERNAL_ACTIVITY
+from reference_impl.names import COMPLETE_EXTERNAL_ACTIVITY, agent_invoke_workflow_id
 
 
 def completed_payloads(events: list[Any]) -> list[Any]:
@@ -78,13 +79,13 @@ async def test_completed_once_in_the_first_attempt_without_echoing_the_token(
 
     token = execution.spec.callback_token
     completions = deployment.proxy.calls_for(token)
-    assert [c.method for c in completions] == ["RespondActivityTaskCompleted"]
+    assert [c.method for c in completions] == [COMPLETED]
     assert completions[0].upstream_status is not None
     assert completions[0].upstream_status.name == "OK"
     for form in token_renderings(token):
         assert form not in payloads[0].data, "the result echoes the callback token"
     assert COMPLETE_EXTERNAL_ACTIVITY in await deployment.scheduled_activities(
-        f"stigmer/agent-execution/invoke/{execution_id}"
+        agent_invoke_workflow_id(execution_id)
     )
 
 
@@ -95,7 +96,6 @@ async def test_workflow_path_completes_the_caller_with_the_final_state(
 ) -> None:
     tasks = [WorkflowTaskInput("first", {"first": True}), WorkflowTaskInput("rest", state)]
     result = await deployment.run_caller(RunTaskInput(workflow=CallWorkflowInput("wf", tasks)))
-    deployment.workflow_executions.append(result["execution_id"])
     assert result["output"] == {"first": True, **state}
     recorded = await deployment.get_workflow(result["execution_id"])
     assert recorded.status.phase == wf_pb.EXECUTION_COMPLETED

@@ -17,19 +17,21 @@ from reference_impl.models import (
     RunTaskInput,
     WorkflowTaskInput,
 )
+from reference_impl.names import TOKEN_PREVIEW_CHARS
 
 
 def expected_preview(token: bytes) -> str:
     """The rule of SPEC.md, written here independently of any implementation."""
     text = base64.b64encode(token).decode()
-    return text if len(text) <= 20 else text[:20] + "..."
+    return text if len(text) <= TOKEN_PREVIEW_CHARS else text[:TOKEN_PREVIEW_CHARS] + "..."
 
 
 def leaked_forms(token: bytes) -> list[str]:
     """Renderings that must never be logged: longer base64 prefixes than the preview, hex."""
     std = base64.b64encode(token).decode()
     url = base64.urlsafe_b64encode(token).decode()
-    return [std[:21], url[:21], token.hex()]
+    longer = TOKEN_PREVIEW_CHARS + 1
+    return [std[:longer], url[:longer], token.hex()]
 
 
 @pytest.mark.requirement("THP-LOG-001")
@@ -66,7 +68,6 @@ async def test_no_log_line_carries_a_full_token(
     workflow_result = await deployment.run_caller(
         RunTaskInput(workflow=CallWorkflowInput("wf", [WorkflowTaskInput("t", {"a": 1})]))
     )
-    deployment.workflow_executions.append(workflow_result["execution_id"])
     await deployment.settle()
 
     execution_ids = [c.execution_id for c in deployment.agent.calls]

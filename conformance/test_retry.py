@@ -6,12 +6,11 @@ import pytest
 
 from fixtures.deployment import Deployment
 from fixtures.observe import caller_failure
+from fixtures.proxy import COMPLETED
 from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
 from reference_impl.models import CallAgentInput, CompleteExternalActivityInput, RunTaskInput
 from reference_impl.names import agent_invoke_workflow_id
 from reference_impl.task_token import encode_token
-
-COMPLETED = "RespondActivityTaskCompleted"
 
 
 @pytest.mark.requirement("THP-RETRY-001")

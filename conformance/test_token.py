@@ -13,7 +13,7 @@ from conformance.strategies import tokens
 from fixtures.deployment import Deployment
 from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
 from reference_impl.models import CallAgentInput, RunTaskInput
-from reference_impl.names import MAX_CALLBACK_TOKEN_BYTES
+from reference_impl.names import MAX_CALLBACK_TOKEN_BYTES, agent_invoke_workflow_id
 
 
 @pytest.mark.requirement("THP-TOKEN-001")
@@ -77,7 +77,7 @@ async def test_garbage_token_is_recorded_failed_and_loses_nothing(deployment: De
     assert execution.status.output_json.replace(" ", "") == '{"kept":true}'
     assert execution.status.callback_phase == agent_pb.CALLBACK_FAILED
     assert execution.status.callback_detail, "the failed callback says why"
-    status = await deployment.closed(f"stigmer/agent-execution/invoke/{created.metadata.id}")
+    status = await deployment.closed(agent_invoke_workflow_id(created.metadata.id))
     assert status.name == "COMPLETED", "the callee workflow keeps the work's outcome"
     await assert_still_serving(deployment)
 
