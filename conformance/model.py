@@ -9,6 +9,10 @@ from typing import Final
 
 ID_PATTERN: Final = re.compile(r"THP-(?P<family>[A-Z]+)-(?P<number>\d{3})")
 """Requirement ids: ``THP-<FAMILY>-<three digits>``, the family repeated in the id."""
+MARKER: Final = "requirement"
+"""The pytest marker by which a test names the requirements it checks."""
+PLUGIN_NAME: Final = "conformance-requirements"
+"""Name under which ``conformance.plugin`` registers the session's requirement bookkeeping."""
 
 
 class Level(StrEnum):

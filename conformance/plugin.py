@@ -19,7 +19,7 @@ from hypothesis import settings
 
 from conformance import report as reporting
 from conformance.catalogue import DEFAULT_REFERENCE, index, load
-from conformance.model import Requirement
+from conformance.model import MARKER, PLUGIN_NAME, Requirement
 from conformance.results import (
     CaseResult,
     Outcome,
@@ -27,25 +27,21 @@ from conformance.results import (
     Summary,
     UntestedPolicy,
     aggregate,
-    counted_levels,
     verdict,
 )
 
-MARKER: Final = "requirement"
 REQUIREMENT_PROPERTY: Final = "requirement"
 """Name of the JUnit ``<property>`` (and user property) carrying a test's requirement id."""
 SEED_PROPERTY: Final = "hypothesis_seed"
 PROFILE_PROPERTY: Final = "hypothesis_profile"
-PLUGIN_NAME: Final = "conformance-requirements"
 _WORKER_OUTPUT_KEY: Final = "conformance_collected"
 _PACKAGE_DIR: Final = Path(__file__).resolve().parent
 
 # Options of other plugins that change what a test does, so a reproduce command repeats them.
-_REPRODUCED_OPTIONS: Final = (
-    ("backend", "--backend"),
-    ("hypothesis_profile", "--hypothesis-profile"),
-)
-_SEED_IN_TEXT: Final = re.compile(r"--hypothesis-seed=(\w+)")
+_REPRODUCED_OPTIONS: Final = {
+    "backend": "--backend",
+    "hypothesis_profile": "--hypothesis-profile",
+}
 _BLOB_IN_TEXT: Final = re.compile(r"@reproduce_failure\([^\n]*?\)")
 
 
@@ -239,8 +235,6 @@ class ConformancePlugin:
                 case.hypothesis_profile = str(value)
         if report.failed:
             text = report.longreprtext
-            if case.hypothesis_seed is None and (found := _SEED_IN_TEXT.search(text)):
-                case.hypothesis_seed = found[1]
             if found_blob := _BLOB_IN_TEXT.search(text):
                 case.hypothesis_blob = found_blob[0]
 
@@ -304,12 +298,11 @@ class ConformancePlugin:
             return
         write = terminalreporter
         write.section("conformance requirements")
-        counted = counted_levels(summary.verdict.strict)
         header, rows = reporting.terminal_table(summary)
         write.line(header, bold=True)
         for line, result in rows:
             failed = result.status is Status.FAILED
-            blocking = failed and result.requirement.level in counted
+            blocking = result.requirement.id in summary.verdict.blocking
             write.line(
                 line,
                 red=blocking,
@@ -329,7 +322,7 @@ class ConformancePlugin:
 
     def _reproduced_options(self) -> dict[str, str]:
         options = {}
-        for dest, _flag in _REPRODUCED_OPTIONS:
+        for dest in _REPRODUCED_OPTIONS:
             value = self.config.getoption(dest, None)
             if value is not None:
                 options[dest] = str(value)
@@ -351,8 +344,7 @@ class ConformancePlugin:
             # The profile in effect may come from the environment (CI, HYPOTHESIS_PROFILE):
             # name it, so that the command reproduces on a machine without that environment.
             options.setdefault("hypothesis_profile", case.hypothesis_profile)
-        flags = dict(_REPRODUCED_OPTIONS)
-        command += [f"{flags[dest]}={value}" for dest, value in options.items()]
+        command += [f"{_REPRODUCED_OPTIONS[dest]}={value}" for dest, value in options.items()]
         return shlex.join(command)
 
 
