@@ -35,7 +35,6 @@ from fixtures.observe import eventually
 from reference_impl import cli
 from reference_impl.names import TaskQueues
 from reference_impl.serve import ServeConfig
-from tests.suite.fake_suite import FakeSuite
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 IUTS: Final = ROOT / "iuts"
@@ -331,141 +330,6 @@ async def test_deployment_start_failure_shows_the_process_output(
         os.kill(int(pid_file.read_text()), 0)
 
 
-# --- the pytest plugin: --iut, known failures, missing tools, the build -----------------------
-
-FAKE_TESTS = """
-@pytest.mark.requirement("THP-ALPHA-001")
-def test_alpha_fails():
-    assert False, "not yet"
-
-@pytest.mark.requirement("THP-ALPHA-002")
-def test_alpha_two_passes():
-    pass
-
-@pytest.mark.requirement("THP-BRAVO-001")
-def test_bravo_passes():
-    pass
-"""
-
-
-def fake_suite(pytester: pytest.Pytester, manifest: str) -> tuple[FakeSuite, Path]:
-    suite = FakeSuite(pytester)
-    suite.add("test_fake", FAKE_TESTS)
-    path = pytester.path / "iut.toml"
-    body = 'name = "fake"\nlanguage = "none"\nroles = ["callee"]\n'
-    path.write_text(body + textwrap.dedent(manifest))
-    return suite, path
-
-
-def test_known_failing_requirements_are_strict_xfails(pytester: pytest.Pytester) -> None:
-    suite, path = fake_suite(
-        pytester,
-        """
-        [processes.callee]
-        command = ["true"]
-        [known_failing]
-        THP-ALPHA-001 = "not implemented yet"
-        THP-ALPHA-002 = "fixed since, but still listed"
-        """,
-    )
-    result = suite.run("-p", "fixtures.plugin", f"--iut={path}", "-ra")
-
-    result.assert_outcomes(passed=1, xfailed=1, failed=1)
-    result.stdout.fnmatch_lines(
-        ["XFAIL*test_alpha_fails - known failing in fake: THP-ALPHA-001: not implemented yet"]
-    )
-    result.stdout.fnmatch_lines(
-        ["[[]XPASS(strict)[]] known failing in fake: THP-ALPHA-002: fixed since, but still listed"]
-    )
-    assert suite.statuses() == {
-        "THP-ALPHA-001": "xfailed",
-        "THP-ALPHA-002": "failed",
-        "THP-BRAVO-001": "passed",
-        "THP-CHARLIE-001": "untested",
-    }
-    assert result.ret == pytest.ExitCode.TESTS_FAILED, "a known failure that passes fails the run"
-
-
-def test_known_failing_ids_must_be_in_the_catalogue(pytester: pytest.Pytester) -> None:
-    suite, path = fake_suite(
-        pytester,
-        """
-        [processes.callee]
-        command = ["true"]
-        [known_failing]
-        THP-ZULU-009 = "typo"
-        """,
-    )
-    result = suite.run("-p", "fixtures.plugin", f"--iut={path}")
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*known_failing: unknown requirement id(s) THP-ZULU-009*"])
-
-
-def test_invalid_manifest_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    suite, path = fake_suite(pytester, '[processes.callee]\ncommand = "true"\n')
-    result = suite.run("-p", "fixtures.plugin", f"--iut={path}")
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*processes.callee.command: expected a list*"])
-
-
-def test_missing_required_tool_skips_every_iut_test_loudly(pytester: pytest.Pytester) -> None:
-    suite, path = fake_suite(
-        pytester,
-        """
-        requires = ["no-such-compiler-4711"]
-        [build]
-        command = ["no-such-compiler-4711", "build"]
-        [processes.callee]
-        command = ["bin/callee"]
-        """,
-    )
-    suite.add(
-        "test_deployed",
-        """
-        @pytest.mark.requirement("THP-CHARLIE-001")
-        def test_uses_the_iut(deployment):
-            raise AssertionError("never runs")
-        """,
-    )
-    result = suite.run("-p", "fixtures.plugin", f"--iut={path}", "-ra")
-
-    result.assert_outcomes(passed=2, failed=1, skipped=1)
-    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED, "a skipped IUT is no pass"
-    result.stdout.fnmatch_lines(["NOT TESTED: IUT fake requires no-such-compiler-4711*"])
-    result.stdout.fnmatch_lines(
-        ["SKIPPED*IUT fake requires no-such-compiler-4711, not found on PATH*"]
-    )
-    assert suite.statuses()["THP-CHARLIE-001"] == "skipped"
-
-
-def test_build_runs_once_and_a_failed_build_aborts_with_its_output(
-    pytester: pytest.Pytester,
-) -> None:
-    counter = pytester.path / "builds"
-    build = f"open({str(counter)!r}, 'a').write('x'); print('compiled')"
-    suite, path = fake_suite(
-        pytester,
-        f"""
-        [build]
-        command = ["{{python}}", "-c", "{build}"]
-        [processes.callee]
-        command = ["true"]
-        """,
-    )
-    suite.run("-p", "fixtures.plugin", f"--iut={path}", "-n", "2", subprocess=True)
-    assert counter.read_text() == "x", "built once, by the controller"
-    suite.run("-p", "fixtures.plugin", f"--iut={path}", "--iut-skip-build")
-    assert counter.read_text() == "x", "--iut-skip-build skips it"
-
-    failing = "print('error: cannot find package foo'); raise SystemExit(2)"
-    path.write_text(path.read_text().replace(build, failing))
-    result = suite.run("-p", "fixtures.plugin", f"--iut={path}")
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(
-        ["*IUT fake: build * exited with status 2; its output:*", "*cannot find package foo*"]
-    )
-
-
 # --- command line ------------------------------------------------------------------------------
 
 
@@ -534,14 +398,8 @@ def ran(report: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def backend_argument(backend: BackendChoice) -> str:
-    return backend.address if backend.kind is None and backend.address else backend.name
-
-
 def test_reference_as_external_iut_passes(temporal_backend: BackendChoice, tmp_path: Path) -> None:
-    report = run_suite(
-        IUTS / "reference.toml", backend_argument(temporal_backend), tmp_path, SUBSET
-    )
+    report = run_suite(IUTS / "reference.toml", temporal_backend.option, tmp_path, SUBSET)
     statuses = ran(report)
     assert len(statuses) >= 10, statuses
     assert set(statuses.values()) == {"passed"}, statuses
@@ -550,10 +408,9 @@ def test_reference_as_external_iut_passes(temporal_backend: BackendChoice, tmp_p
 @pytest.mark.skipif(
     shutil.which("go") is None, reason="go is not on PATH: the Go IUT cannot be built"
 )
-@pytest.mark.parametrize("backend", ["time-skipping", "dev"])
-def test_go_iut(backend: str, tmp_path: Path) -> None:
+def test_go_iut(temporal_backend: BackendChoice, tmp_path: Path) -> None:
     manifest = load_manifest(IUTS / "go.toml")
-    statuses = ran(run_suite(IUTS / "go.toml", backend, tmp_path, SUBSET))
+    statuses = ran(run_suite(IUTS / "go.toml", temporal_backend.option, tmp_path, SUBSET))
     assert len(statuses) >= 10, statuses
     for requirement_id, status in statuses.items():
         expected = "xfailed" if requirement_id in manifest.known_failing else "passed"
@@ -586,9 +443,7 @@ def test_reference_plays_the_role_the_iut_leaves_out(
         command = ["{{python}}", "-m", "reference_impl.serve", "{role}"]
         """,
     )
-    report = run_suite(
-        manifest, backend_argument(temporal_backend), tmp_path / "reports", MIXED_SUBSET
-    )
+    report = run_suite(manifest, temporal_backend.option, tmp_path / "reports", MIXED_SUBSET)
     statuses = ran(report)
     assert len(statuses) >= 5, statuses
     assert set(statuses.values()) == {"passed"}, statuses

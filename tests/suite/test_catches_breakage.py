@@ -21,6 +21,7 @@ import pytest
 
 from conformance.model import Level
 from conformance.requirements import REQUIREMENTS
+from fixtures.backend import BackendChoice
 from tests.suite.breakage.plugin import HYPOTHESIS_PROFILE, OPTION
 from tests.suite.breakage.variants import LEVELS, VARIANTS, BrokenVariant
 
@@ -84,9 +85,9 @@ def run_suite(
 
 
 @pytest.fixture
-def backend(request: pytest.FixtureRequest) -> str:
+def backend(temporal_backend: BackendChoice) -> str:
     """The Temporal backend of this session, passed on to the runs."""
-    return str(request.config.getoption("backend"))
+    return temporal_backend.option
 
 
 @pytest.mark.breakage

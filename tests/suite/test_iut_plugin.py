@@ -1,0 +1,140 @@
+"""The harness plugin's IUT options on a fake suite: known failures, missing tools, the build."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.suite.fake_suite import FakeSuite
+
+FAKE_TESTS = """
+@pytest.mark.requirement("THP-ALPHA-001")
+def test_alpha_fails():
+    assert False, "not yet"
+
+@pytest.mark.requirement("THP-ALPHA-002")
+def test_alpha_two_passes():
+    pass
+
+@pytest.mark.requirement("THP-BRAVO-001")
+def test_bravo_passes():
+    pass
+"""
+
+
+def with_iut(suite: FakeSuite, manifest: str) -> Path:
+    """Add the fake tests to ``suite`` and write the IUT manifest ``fake``; its path."""
+    suite.add("test_fake", FAKE_TESTS)
+    path = suite.pytester.path / "iut.toml"
+    body = 'name = "fake"\nlanguage = "none"\nroles = ["callee"]\n'
+    path.write_text(body + textwrap.dedent(manifest))
+    return path
+
+
+def test_known_failing_requirements_are_strict_xfails(suite: FakeSuite) -> None:
+    path = with_iut(
+        suite,
+        """
+        [processes.callee]
+        command = ["true"]
+        [known_failing]
+        THP-ALPHA-001 = "not implemented yet"
+        THP-ALPHA-002 = "fixed since, but still listed"
+        """,
+    )
+    result = suite.run("-p", "fixtures.plugin", f"--iut={path}", "-ra")
+
+    result.assert_outcomes(passed=1, xfailed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["XFAIL*test_alpha_fails - known failing in fake: THP-ALPHA-001: not implemented yet"]
+    )
+    result.stdout.fnmatch_lines(
+        ["[[]XPASS(strict)[]] known failing in fake: THP-ALPHA-002: fixed since, but still listed"]
+    )
+    assert suite.statuses() == {
+        "THP-ALPHA-001": "xfailed",
+        "THP-ALPHA-002": "failed",
+        "THP-BRAVO-001": "passed",
+        "THP-CHARLIE-001": "untested",
+    }
+    assert result.ret == pytest.ExitCode.TESTS_FAILED, "a known failure that passes fails the run"
+
+
+def test_known_failing_ids_must_be_in_the_catalogue(suite: FakeSuite) -> None:
+    path = with_iut(
+        suite,
+        """
+        [processes.callee]
+        command = ["true"]
+        [known_failing]
+        THP-ZULU-009 = "typo"
+        """,
+    )
+    result = suite.run("-p", "fixtures.plugin", f"--iut={path}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*known_failing: unknown requirement id(s) THP-ZULU-009*"])
+
+
+def test_invalid_manifest_is_a_usage_error(suite: FakeSuite) -> None:
+    path = with_iut(suite, '[processes.callee]\ncommand = "true"\n')
+    result = suite.run("-p", "fixtures.plugin", f"--iut={path}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*processes.callee.command: expected a list*"])
+
+
+def test_missing_required_tool_skips_every_iut_test_loudly(suite: FakeSuite) -> None:
+    path = with_iut(
+        suite,
+        """
+        requires = ["no-such-compiler-4711"]
+        [build]
+        command = ["no-such-compiler-4711", "build"]
+        [processes.callee]
+        command = ["bin/callee"]
+        """,
+    )
+    suite.add(
+        "test_deployed",
+        """
+        @pytest.mark.requirement("THP-CHARLIE-001")
+        def test_uses_the_iut(deployment):
+            raise AssertionError("never runs")
+        """,
+    )
+    result = suite.run("-p", "fixtures.plugin", f"--iut={path}", "-ra")
+
+    result.assert_outcomes(passed=2, failed=1, skipped=1)
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED, "a skipped IUT is no pass"
+    result.stdout.fnmatch_lines(["NOT TESTED: IUT fake requires no-such-compiler-4711*"])
+    result.stdout.fnmatch_lines(
+        ["SKIPPED*IUT fake requires no-such-compiler-4711, not found on PATH*"]
+    )
+    assert suite.statuses()["THP-CHARLIE-001"] == "skipped"
+
+
+def test_build_runs_once_and_a_failed_build_aborts_with_its_output(suite: FakeSuite) -> None:
+    counter = suite.pytester.path / "builds"
+    build = f"open({str(counter)!r}, 'a').write('x'); print('compiled')"
+    path = with_iut(
+        suite,
+        f"""
+        [build]
+        command = ["{{python}}", "-c", "{build}"]
+        [processes.callee]
+        command = ["true"]
+        """,
+    )
+    suite.run("-p", "fixtures.plugin", f"--iut={path}", "-n", "2", subprocess=True)
+    assert counter.read_text() == "x", "built once, by the controller"
+    suite.run("-p", "fixtures.plugin", f"--iut={path}", "--iut-skip-build")
+    assert counter.read_text() == "x", "--iut-skip-build skips it"
+
+    failing = "print('error: cannot find package foo'); raise SystemExit(2)"
+    path.write_text(path.read_text().replace(build, failing))
+    result = suite.run("-p", "fixtures.plugin", f"--iut={path}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*IUT fake: build * exited with status 2; its output:*", "*cannot find package foo*"]
+    )
