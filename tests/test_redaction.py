@@ -8,50 +8,20 @@ import os
 from collections.abc import Callable, Iterator
 
 import pytest
-from google.protobuf.text_encoding import CEscape
 from temporalio.bridge.proto import ActivityTaskCompletion
 from temporalio.bridge.proto.activity_result import ActivityExecutionResult, Success
 
 from reference_impl.redaction import install_token_redaction, mask_token, token_log_fields
 from reference_impl.task_token import token_preview
+from tests.log_capture import Capture, renderings
 
 TOKEN_SIZES = [16, 72, 73, 122]
 """Bytes: a short one, the time-skipping server's size, a padded one, the dev server's size."""
 
 
-def renderings(token: bytes) -> dict[str, str]:
-    """Every text form in which a token could leak into a log line."""
-    std = base64.standard_b64encode(token).decode()
-    url = base64.urlsafe_b64encode(token).decode()
-    return {
-        "std": std,
-        "std-unpadded": std.rstrip("="),
-        "urlsafe": url,
-        "urlsafe-unpadded": url.rstrip("="),
-        "hex": token.hex(),
-        "HEX": token.hex().upper(),
-        "repr": repr(token),
-        "c-escaped": CEscape(token, as_utf8=False),
-    }
-
-
 def fresh_token(size: int) -> bytes:
     """A random token whose every rendering is long enough to be recognised."""
     return os.urandom(size)
-
-
-class Capture(logging.Handler):
-    """Keeps every record and its formatted line."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
-        self.records: list[logging.LogRecord] = []
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-        self.lines.append(self.format(record))
 
 
 @pytest.fixture

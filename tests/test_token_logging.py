@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import logging
 from collections.abc import Iterator
 
@@ -18,31 +17,14 @@ from fixtures.handshake import (
 from reference_impl.models import CallAgentInput, CallWorkflowInput, RunTaskInput, WorkflowTaskInput
 from reference_impl.runtime import CORE_LOGGER
 from reference_impl.task_token import token_preview
-
-
-class Everything(logging.Handler):
-    """Keeps every record of the process and its fully formatted line."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s %(temporal_log)s")
-        )
-        self.records: list[logging.LogRecord] = []
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if not hasattr(record, "temporal_log"):
-            record.temporal_log = ""
-        self.records.append(record)
-        self.lines.append(self.format(record))
+from tests.log_capture import Capture, renderings
 
 
 @pytest.fixture
-def all_records() -> Iterator[Everything]:
+def all_records() -> Iterator[Capture]:
     """Every record of the test, from every logger, at DEBUG (temporalio's included)."""
     root = logging.getLogger()
-    handler = Everything()
+    handler = Capture("%(asctime)s %(levelname)s %(name)s %(message)s %(temporal_log)s")
     level = root.level
     root.setLevel(logging.DEBUG)
     root.addHandler(handler)
@@ -55,20 +37,11 @@ def all_records() -> Iterator[Everything]:
 
 def full_forms(token: bytes) -> dict[str, str]:
     """The renderings a leaked token would have."""
-    std = base64.standard_b64encode(token).decode()
-    url = base64.urlsafe_b64encode(token).decode()
-    return {
-        "std": std,
-        "std-unpadded": std.rstrip("="),
-        "urlsafe": url,
-        "urlsafe-unpadded": url.rstrip("="),
-        "hex": token.hex(),
-        "repr": repr(token),
-    }
+    return {k: v for k, v in renderings(token).items() if k not in ("HEX", "c-escaped")}
 
 
 async def test_no_record_carries_a_token(
-    all_records: Everything,
+    all_records: Capture,
     run_caller_workflow: CallerRunner,
     temporal_client: Client,
     execution_store: RecordingExecutionStore,
