@@ -40,6 +40,7 @@ _PACKAGE_DIR: Final = Path(__file__).resolve().parent
 # Options of other plugins that change what a test does, so a reproduce command repeats them.
 _REPRODUCED_OPTIONS: Final = {
     "backend": "--backend",
+    "iut": "--iut",
     "hypothesis_profile": "--hypothesis-profile",
 }
 _BLOB_IN_TEXT: Final = re.compile(r"@reproduce_failure\([^\n]*?\)")
@@ -329,14 +330,20 @@ class ConformancePlugin:
         return options
 
     def reproduce_command(self, case: CaseResult) -> str:
-        """A one-line shell command that reruns this test alone, with the same seed and backend."""
+        """A one-line shell command that reruns this test alone: the same plugins and ini
+        overrides as this run (an installed suite has no conftest.py to load them), the same
+        backend, IUT and hypothesis seed."""
         path, sep, rest = case.nodeid.partition("::")
         absolute = Path(os.path.normpath(self.config.rootpath / path))
         try:
             shown = str(absolute.relative_to(self.config.invocation_params.dir))
         except ValueError:
             shown = str(absolute)
-        command = ["python", "-m", "pytest", "-p", "conformance.plugin", shown + sep + rest]
+        plugins = dict.fromkeys(["conformance.plugin", *(self.config.option.plugins or ())])
+        command = ["python", "-m", "pytest"]
+        command += [arg for plugin in plugins for arg in ("-p", plugin)]
+        command += [f"--override-ini={o}" for o in self.config.option.override_ini or ()]
+        command.append(shown + sep + rest)
         if case.hypothesis_seed is not None:
             command.append(f"--hypothesis-seed={case.hypothesis_seed}")
         options = self._reproduced_options()

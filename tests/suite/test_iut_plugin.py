@@ -60,6 +60,7 @@ def test_known_failing_requirements_are_strict_xfails(suite: FakeSuite) -> None:
         "THP-CHARLIE-001": "untested",
     }
     assert result.ret == pytest.ExitCode.TESTS_FAILED, "a known failure that passes fails the run"
+    assert f"--iut={path}" in suite.report()["requirements"][1]["reproduce"]
 
 
 def test_known_failing_ids_must_be_in_the_catalogue(suite: FakeSuite) -> None:

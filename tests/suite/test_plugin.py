@@ -47,7 +47,8 @@ def test_must_failure_fails_the_run_with_message_and_reproduce_command(suite: Fa
     ]
     assert entry["message"] == "AssertionError: the callee answered wrongly"
     assert entry["reproduce"] == (
-        "python -m pytest -p conformance.plugin 'fakesuite/test_alpha.py::test_alpha_answer[41]'"
+        "python -m pytest -p conformance.plugin -p no:cacheprovider"
+        " 'fakesuite/test_alpha.py::test_alpha_answer[41]'"
     )
     assert suite.statuses() == {
         "THP-ALPHA-001": "passed",

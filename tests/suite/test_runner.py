@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -135,3 +136,8 @@ def test_runs_the_package_where_it_is_installed(
     reproduce = report["requirements"][0]["reproduce"]
     assert f"{package / 'test_installed.py'}::test_must_fails" in reproduce
     assert (workdir / "reports" / "junit.xml").is_file()
+
+    # No conftest.py here loads the harness: the command itself must.
+    rerun = pytester.run(sys.executable, *shlex.split(reproduce)[1:])
+    assert rerun.ret == pytest.ExitCode.TESTS_FAILED
+    rerun.assert_outcomes(failed=1)
