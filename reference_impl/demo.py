@@ -23,6 +23,7 @@ from reference_impl.callee.store import ExecutionStore
 from reference_impl.models import CallAgentInput, CallWorkflowInput, RunTaskInput, WorkflowTaskInput
 from reference_impl.names import CALLER_WORKFLOW, TaskQueues
 from reference_impl.redaction import install_token_redaction
+from reference_impl.runner import FAIL_PREFIX
 from reference_impl.runtime import forwarding_runtime
 
 # Which side of the handshake each logger speaks for.
@@ -92,9 +93,8 @@ async def _run_scenario(
         task_queue=queues.caller,
         execution_timeout=timedelta(minutes=2),
     )
-    expect_failure = scenario.task.agent is not None and scenario.task.agent.message.startswith(
-        "fail:"
-    )
+    agent = scenario.task.agent
+    expect_failure = agent is not None and agent.message.startswith(FAIL_PREFIX)
     try:
         result: Any = await handle.result()
     except WorkflowFailureError as err:
