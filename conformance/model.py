@@ -13,6 +13,12 @@ MARKER: Final = "requirement"
 """The pytest marker by which a test names the requirements it checks."""
 PLUGIN_NAME: Final = "conformance-requirements"
 """Name under which ``conformance.plugin`` registers the session's requirement bookkeeping."""
+HARNESS_ERROR_PROPERTY: Final = "harness_error"
+"""A report's user property, set by the harness: this failure is the harness's own (a server
+that did not start, a fixture error, a build failure), so the test is an error, not a failure."""
+LOGS_PROPERTY: Final = "implementation_logs"
+"""A report's user property, set by the harness: where the IUT's logs of this test were kept,
+relative to the report directory."""
 
 
 class Level(StrEnum):

@@ -2,15 +2,15 @@
 
 Ties every conformance test to catalogue requirements (``@pytest.mark.requirement``),
 judges each requirement from its tests, writes the reports and sets the exit status:
-non-zero exactly when a MUST requirement fails (also SHOULD with --strict-requirements).
+0 pass, 1 fail (a MUST requirement failed, also SHOULD with --strict-requirements),
+3 error (the harness could not judge), 5 not tested; pytest's own 2 and 4 otherwise.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shlex
 from collections.abc import Generator, Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -19,8 +19,17 @@ from hypothesis import settings
 
 from conformance import report as reporting
 from conformance.catalogue import DEFAULT_REFERENCE, index, load
-from conformance.model import MARKER, PLUGIN_NAME, Requirement
+from conformance.junit import add_verdict
+from conformance.model import (
+    HARNESS_ERROR_PROPERTY,
+    LOGS_PROPERTY,
+    MARKER,
+    PLUGIN_NAME,
+    Requirement,
+)
+from conformance.reproduce import hypothesis_seed, is_hypothesis, reproduce_command, run_options
 from conformance.results import (
+    EXIT_STATUS,
     CaseResult,
     Outcome,
     Status,
@@ -36,13 +45,12 @@ SEED_PROPERTY: Final = "hypothesis_seed"
 PROFILE_PROPERTY: Final = "hypothesis_profile"
 _WORKER_OUTPUT_KEY: Final = "conformance_collected"
 _PACKAGE_DIR: Final = Path(__file__).resolve().parent
-
-# Options of other plugins that change what a test does, so a reproduce command repeats them.
-_REPRODUCED_OPTIONS: Final = {
-    "backend": "--backend",
-    "iut": "--iut",
-    "hypothesis_profile": "--hypothesis-profile",
-}
+_COMPLETE_EXIT_STATUSES: Final = (
+    pytest.ExitCode.OK,
+    pytest.ExitCode.TESTS_FAILED,
+    pytest.ExitCode.NO_TESTS_COLLECTED,
+)
+"""pytest's statuses of a run that went to its end (with -x/--maxfail, an early end)."""
 _BLOB_IN_TEXT: Final = re.compile(r"@reproduce_failure\([^\n]*?\)")
 
 
@@ -134,7 +142,13 @@ class ConformancePlugin:
         """Every collected test that names requirements, before deselection, in order."""
         self.cases: dict[str, CaseResult] = {}
         self.unattributed: set[str] = set()
+        self.session_errors: list[str] = []
         self.summary: Summary | None = None
+
+    def record_session_error(self, message: str) -> None:
+        """Record a harness error that keeps the whole session from testing: the run's result
+        is then ``error``, whatever else it saw (short of a failure)."""
+        self.session_errors.append(message)
 
     # --- collection: runs where tests are collected (serial session or xdist worker) ---
 
@@ -203,8 +217,8 @@ class ConformancePlugin:
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         """Record the hypothesis seed and profile of the call, so that its reports carry them."""
-        if call.when == "call" and requirement_ids(item.user_properties) and _is_hypothesis(item):
-            seed = _hypothesis_seed(item)
+        if call.when == "call" and requirement_ids(item.user_properties) and is_hypothesis(item):
+            seed = hypothesis_seed(item)
             if seed is not None:
                 item.user_properties.append((SEED_PROPERTY, seed))
             item.user_properties.append((PROFILE_PROPERTY, settings.get_current_profile_name()))
@@ -223,17 +237,22 @@ class ConformancePlugin:
             return
         case = self.cases.setdefault(report.nodeid, CaseResult(report.nodeid, ids))
         case.duration += report.duration
+        properties = dict((str(name), value) for name, value in report.user_properties)
+        harness_error = properties.get(HARNESS_ERROR_PROPERTY)
+        message = one_line_message(report)
         case.record(
-            report.when,
+            str(report.when),
             report.outcome,
             wasxfail=hasattr(report, "wasxfail"),
-            message=one_line_message(report),
+            message=f"harness error: {harness_error}" if harness_error else message,
+            harness_error=bool(harness_error),
         )
-        for name, value in report.user_properties:
-            if name == SEED_PROPERTY:
-                case.hypothesis_seed = str(value)
-            elif name == PROFILE_PROPERTY:
-                case.hypothesis_profile = str(value)
+        if SEED_PROPERTY in properties:
+            case.hypothesis_seed = str(properties[SEED_PROPERTY])
+        if PROFILE_PROPERTY in properties:
+            case.hypothesis_profile = str(properties[PROFILE_PROPERTY])
+        if LOGS_PROPERTY in properties:
+            case.logs = str(properties[LOGS_PROPERTY])
         if report.failed:
             text = report.longreprtext
             if found_blob := _BLOB_IN_TEXT.search(text):
@@ -258,8 +277,8 @@ class ConformancePlugin:
             workeroutput[_WORKER_OUTPUT_KEY] = [[n, list(i)] for n, i in self.collected.items()]
             return
         for case in self.cases.values():
-            if case.outcome is Outcome.FAILED:
-                case.reproduce = self.reproduce_command(case)
+            if case.outcome in (Outcome.FAILED, Outcome.ERROR):
+                case.reproduce = reproduce_command(self.config, case)
         collected = dict(self.collected)
         for nodeid, case in self.cases.items():
             collected.setdefault(nodeid, case.requirements)
@@ -270,112 +289,83 @@ class ConformancePlugin:
             untested_policy=UntestedPolicy(self.config.getoption("conformance_untested")),
             unattributed_failures=len(self.unattributed),
         )
-        # Only a run that went to its end is judged by requirement: an interrupted run,
-        # a usage error or an empty collection keeps pytest's own exit status.
-        complete = exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not (
-            session.shouldstop or session.shouldfail
-        )
-        if complete:
-            session.exitstatus = (
-                pytest.ExitCode.TESTS_FAILED if run_verdict.failed else pytest.ExitCode.OK
-            )
-        cases = [self.cases.get(n) or CaseResult(n, ids) for n, ids in collected.items()]
-        self.summary = Summary(
+        cases = [
+            self.cases.get(n) or CaseResult(n, ids, Outcome.NOT_RUN) for n, ids in collected.items()
+        ]
+        # Only a run that went to its end is judged by requirement: an interrupted run or a
+        # usage error keeps pytest's own exit status, and its result is an error.
+        summary = Summary(
             requirements=results,
             cases=tuple(cases),
             verdict=run_verdict,
-            exit_status=int(session.exitstatus),
-            complete=complete,
-            options=self._reproduced_options(),
+            exit_status=int(exitstatus),
+            complete=exitstatus in _COMPLETE_EXIT_STATUSES,
+            options=run_options(self.config),
+            session_errors=tuple(self.session_errors),
         )
+        # A session that collected no conformance test (the suite's own unit tests) is not a
+        # conformance run: pytest's verdict stands.
+        if summary.complete and (self.collected or self.session_errors):
+            session.exitstatus = EXIT_STATUS[summary.result]
+            summary = replace(summary, exit_status=int(session.exitstatus))
+        self.summary = summary
         report_dir = self.config.getoption("conformance_report_dir")
         if report_dir:
             reporting.write(self.summary, self.config.invocation_params.dir / report_dir)
 
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        """State the verdict in the JUnit file too, once pytest has written it."""
+        xml_path = getattr(config.option, "xmlpath", None)
+        if self.summary is None or self.is_worker or not xml_path:
+            return
+        path = config.invocation_params.dir / xml_path
+        if path.exists():
+            add_verdict(path, self.summary)
+
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        """Print one line per requirement, then the verdict."""
+        """Count the statuses, list the requirements that did not pass, then the verdict.
+
+        With ``-v``, every requirement's line.
+        """
         summary = self.summary
         if summary is None or self.config.option.collectonly:
             return
+        if not self.collected and not summary.session_errors:
+            return
         write = terminalreporter
         write.section("conformance requirements")
+        counts = reporting.status_counts(summary)
+        write.line(f"{len(summary.requirements)} requirements: {counts}")
         header, rows = reporting.terminal_table(summary)
-        write.line(header, bold=True)
-        for line, result in rows:
+        verbose = self.config.get_verbosity() > 0
+        shown = [
+            (line, result)
+            for line, result in rows
+            if verbose or result.status not in (Status.PASSED, Status.NOT_TESTED)
+        ]
+        if shown:
+            write.line(header, bold=True)
+        for line, result in shown:
             failed = result.status is Status.FAILED
             blocking = result.requirement.id in summary.verdict.blocking
             write.line(
                 line,
                 red=blocking,
-                yellow=failed and not blocking,
+                yellow=(failed and not blocking) or result.status is Status.ERROR,
                 green=result.status is Status.PASSED,
             )
         untested = summary.verdict.untested
+        not_tested = [i for i in summary.verdict.not_tested if i not in untested]
+        if not_tested and not verbose:
+            write.line(f"not tested ({len(not_tested)}): " + ", ".join(not_tested), yellow=True)
         if untested and summary.verdict.untested_policy is not UntestedPolicy.IGNORE:
             write.line(
                 f"{len(untested)} requirement(s) without any test: " + ", ".join(untested),
                 yellow=True,
             )
+        report_dir = self.config.getoption("conformance_report_dir")
+        if report_dir:
+            where = self.config.invocation_params.dir / report_dir
+            write.line(f"reports: {where} ({reporting.MARKDOWN_NAME}, {reporting.JSON_NAME})")
         headline = reporting.headline(summary)
         write.line(f"conformance: {headline}", bold=True, red=summary.exit_status != 0)
-
-    # --- reproduce commands ---
-
-    def _reproduced_options(self) -> dict[str, str]:
-        options = {}
-        for dest in _REPRODUCED_OPTIONS:
-            value = self.config.getoption(dest, None)
-            if value is not None:
-                options[dest] = str(value)
-        return options
-
-    def reproduce_command(self, case: CaseResult) -> str:
-        """A one-line shell command that reruns this test alone: the same plugins and ini
-        overrides as this run (an installed suite has no conftest.py to load them), the same
-        backend, IUT and hypothesis seed."""
-        path, sep, rest = case.nodeid.partition("::")
-        absolute = Path(os.path.normpath(self.config.rootpath / path))
-        try:
-            shown = str(absolute.relative_to(self.config.invocation_params.dir))
-        except ValueError:
-            shown = str(absolute)
-        plugins = dict.fromkeys(["conformance.plugin", *(self.config.option.plugins or ())])
-        command = ["python", "-m", "pytest"]
-        command += [arg for plugin in plugins for arg in ("-p", plugin)]
-        command += [f"--override-ini={o}" for o in self.config.option.override_ini or ()]
-        command.append(shown + sep + rest)
-        if case.hypothesis_seed is not None:
-            command.append(f"--hypothesis-seed={case.hypothesis_seed}")
-        options = self._reproduced_options()
-        if case.hypothesis_profile is not None:
-            # The profile in effect may come from the environment (CI, HYPOTHESIS_PROFILE):
-            # name it, so that the command reproduces on a machine without that environment.
-            options.setdefault("hypothesis_profile", case.hypothesis_profile)
-        command += [f"{_REPRODUCED_OPTIONS[dest]}={value}" for dest, value in options.items()]
-        return shlex.join(command)
-
-
-def _is_hypothesis(item: pytest.Item) -> bool:
-    return bool(getattr(getattr(item, "obj", None), "is_hypothesis_test", False))
-
-
-def _hypothesis_seed(item: pytest.Item) -> str | None:
-    """The seed a hypothesis test ran with, as ``--hypothesis-seed`` would take it.
-
-    None when the test is derandomized: its examples follow from its profile, not a seed.
-    """
-    test = getattr(item, "obj", None)
-    # Precedence as in hypothesis: an explicit @seed, then derandomize, then --hypothesis-seed,
-    # then the seed hypothesis drew for this run (private attributes, read defensively).
-    explicit = getattr(test, "_hypothesis_internal_use_seed", None)
-    if explicit is not None:
-        return str(explicit)
-    test_settings = getattr(test, "_hypothesis_internal_use_settings", None)
-    if getattr(test_settings, "derandomize", False):
-        return None
-    forced = item.config.getoption("hypothesis_seed", None)
-    generated = getattr(test, "_hypothesis_internal_use_generated_seed", None)
-    for seed in (forced, generated):
-        if seed is not None:
-            return str(seed)
-    return None

@@ -8,28 +8,35 @@ from pathlib import Path
 from typing import Any, Final
 
 from conformance.model import Level
-from conformance.results import CaseResult, RequirementResult, Status, Summary, UntestedPolicy
+from conformance.results import (
+    EXIT_STATUS,
+    CaseResult,
+    Outcome,
+    RequirementResult,
+    RunResult,
+    Status,
+    Summary,
+    UntestedPolicy,
+)
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
+"""2: the verdict vocabulary (partial, not_tested, error), reasons per requirement, logs."""
 JSON_NAME: Final = "conformance.json"
 MARKDOWN_NAME: Final = "conformance.md"
 
 _ICONS: Final = {
     Status.PASSED: "✅",
     Status.FAILED: "❌",
-    Status.XFAILED: "⚠️",
-    Status.SKIPPED: "⏭️",
-    Status.NOT_RUN: "⚪",
-    Status.UNTESTED: "❔",
+    Status.PARTIAL: "◐",
+    Status.NOT_TESTED: "⚪",
+    Status.ERROR: "⚠️",
 }
 _MESSAGE_WIDTH: Final = 160
 
 
 def result_word(summary: Summary) -> str:
-    """``pass``, ``fail``, or ``incomplete`` when pytest stopped before the end."""
-    if not summary.complete:
-        return "incomplete"
-    return "fail" if summary.exit_status else "pass"
+    """``pass``, ``fail``, ``not_tested`` or ``error``: the same word in every report."""
+    return summary.result.value
 
 
 def totals(summary: Summary) -> dict[str, dict[str, int]]:
@@ -42,11 +49,30 @@ def totals(summary: Summary) -> dict[str, dict[str, int]]:
     return table
 
 
+def status_counts(summary: Summary) -> str:
+    """``29 passed, 1 failed, ...``: how many requirements have each status, zeros left out."""
+    counts = {status: 0 for status in Status}
+    for result in summary.requirements:
+        counts[result.status] += 1
+    return ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+
+
 def _suite_version() -> str | None:
     try:
         return importlib.metadata.version("handshake-conformance")
     except importlib.metadata.PackageNotFoundError:
         return None
+
+
+def _reason_json(case: CaseResult) -> dict[str, Any]:
+    return {
+        "nodeid": case.nodeid,
+        "outcome": case.outcome.value if case.outcome else None,
+        "phase": case.phase,
+        "message": case.message,
+        "reproduce": case.reproduce,
+        "logs": case.logs,
+    }
 
 
 def _requirement_json(result: RequirementResult) -> dict[str, Any]:
@@ -58,13 +84,12 @@ def _requirement_json(result: RequirementResult) -> dict[str, Any]:
         "family": requirement.family,
         "statement": requirement.statement,
         "status": result.status.value,
+        "known_failing": result.known_failing,
         "tests": list(result.tests),
         "message": result.message,
-        "reproduce": result.reproduce if failed else None,
-        "failed_tests": [
-            {"nodeid": case.nodeid, "message": case.message, "reproduce": case.reproduce}
-            for case in (result.failures if failed else ())
-        ],
+        "reproduce": result.reproduce if failed or result.status is Status.ERROR else None,
+        "failed_tests": [_reason_json(case) for case in result.failures],
+        "reasons": [_reason_json(case) for case in result.reasons],
     }
 
 
@@ -80,6 +105,7 @@ def _case_json(case: CaseResult) -> dict[str, Any]:
         "hypothesis_profile": case.hypothesis_profile,
         "hypothesis_reproduce_failure": case.hypothesis_blob,
         "reproduce": case.reproduce,
+        "logs": case.logs,
     }
 
 
@@ -92,11 +118,18 @@ def to_json(summary: Summary) -> dict[str, Any]:
         "suite_version": _suite_version(),
         "result": result_word(summary),
         "exit_status": summary.exit_status,
+        "exit_statuses": {result.value: status for result, status in EXIT_STATUS.items()},
+        "headline": headline(summary),
+        "whole_suite": summary.complete and verdict.whole,
         "strict": verdict.strict,
         "options": dict(summary.options),
         "blocking": list(verdict.blocking),
         "tolerated": list(verdict.tolerated),
+        "errors": list(verdict.errors),
+        "partial": list(verdict.partial),
+        "not_tested": list(verdict.not_tested),
         "untested": list(verdict.untested),
+        "session_errors": list(summary.session_errors),
         "unattributed_failures": verdict.unattributed_failures,
         "totals": totals(summary),
         "requirements": [_requirement_json(result) for result in summary.requirements],
@@ -124,24 +157,51 @@ def _code(text: str | None, width: int = _MESSAGE_WIDTH) -> str:
     return "`" + _one_line(text, width).replace("`", "'").replace("|", "\\|") + "`"
 
 
+def _ids(ids: tuple[str, ...], most: int = 6) -> str:
+    shown = ", ".join(ids[:most])
+    return shown + (f" and {len(ids) - most} more" if len(ids) > most else "")
+
+
 def headline(summary: Summary) -> str:
-    """One sentence: the run's result and what decided it."""
+    """One sentence: the run's result in capitals and what decided it."""
     verdict = summary.verdict
-    if not summary.complete:
-        return f"INCOMPLETE: pytest stopped with exit status {summary.exit_status}"
-    reasons = []
-    if verdict.blocking:
-        reasons.append("failed: " + ", ".join(verdict.blocking))
-    if verdict.unattributed_failures:
-        reasons.append(f"{verdict.unattributed_failures} failure(s) outside any requirement")
-    if verdict.untested and verdict.untested_policy is UntestedPolicy.ERROR:
-        reasons.append("untested: " + ", ".join(verdict.untested))
-    if verdict.failed:
+    total = len(summary.requirements)
+    result = summary.result
+    if summary.session_errors and result is RunResult.ERROR:
+        return "ERROR: " + _one_line(summary.session_errors[0], _MESSAGE_WIDTH)
+    if result is RunResult.ERROR and not summary.complete:
+        return f"ERROR: pytest stopped with exit status {summary.exit_status} before the end"
+    if result is RunResult.FAIL:
+        reasons = []
+        if verdict.blocking:
+            reasons.append("failed: " + _ids(verdict.blocking))
+        if verdict.unattributed_failures:
+            reasons.append(f"{verdict.unattributed_failures} failure(s) outside any requirement")
+        if verdict.untested and verdict.untested_policy is UntestedPolicy.ERROR:
+            reasons.append("untested: " + _ids(verdict.untested))
+        if verdict.errors:
+            reasons.append(f"{len(verdict.errors)} not judged (harness error)")
         return "FAIL: " + "; ".join(reasons)
+    if result is RunResult.ERROR:
+        return (
+            f"ERROR: the harness could not judge {_ids(verdict.errors)}; "
+            "nothing is said against the implementation (see each requirement's message)"
+        )
+    if result is RunResult.NOT_TESTED:
+        return f"NOT TESTED: none of the {total} requirements was judged"
+    notes = []
     if verdict.tolerated:
         hint = "" if verdict.strict else " (--strict counts SHOULD)"
-        return "PASS, not counting failed " + ", ".join(verdict.tolerated) + hint
-    return "PASS"
+        notes.append("not counting failed " + _ids(verdict.tolerated) + hint)
+    if verdict.partial:
+        notes.append(f"{len(verdict.partial)} partial ({_ids(verdict.partial)})")
+    if verdict.not_tested:
+        notes.append(
+            f"{len(verdict.not_tested)} not tested ({_ids(verdict.not_tested)}): "
+            "not a pass of the whole suite"
+        )
+    scope = "PASS" if verdict.whole else f"PASS of {verdict.judged} of {total} requirements"
+    return scope + (", " + "; ".join(notes) if notes else "")
 
 
 def to_markdown(summary: Summary, title: str = "Token handshake conformance") -> str:
@@ -170,29 +230,67 @@ def to_markdown(summary: Summary, title: str = "Token handshake conformance") ->
             f"| {r.id} | {r.level} | {r.family} | {status} | {len(result.tests)} "
             f"| {_code(result.message)} |"
         )
-    failed = [result for result in summary.requirements if result.status is Status.FAILED]
-    if failed:
-        lines += ["", "### Failures", ""]
-    for result in failed:
+    lines += _findings(summary)
+    return "\n".join(lines)
+
+
+def _findings(summary: Summary) -> list[str]:
+    """Failed and errored tests in full; tests that did not run, grouped by their reason."""
+    lines: list[str] = []
+    judged = [
+        r for r in summary.requirements if r.status in (Status.FAILED, Status.ERROR) and r.reasons
+    ]
+    if judged:
+        lines += ["", "### Failures and errors", ""]
+    for result in judged:
         requirement = result.requirement
-        weight = "" if requirement.id in summary.verdict.blocking else "; does not fail the run"
-        lines += [f"**{requirement.id}** ({requirement.level}{weight})", ""]
-        for case in result.failures:
-            lines += [f"- {_code(case.nodeid, 10_000)}: {_code(case.message)}", ""]
+        if result.status is Status.ERROR:
+            weight = "; harness error, not counted against the implementation"
+        elif requirement.id in summary.verdict.blocking:
+            weight = ""
+        else:
+            weight = "; known failing" if result.known_failing else "; does not fail the run"
+        lines += [f"**{requirement.id}** ({requirement.level}, {result.status}{weight})", ""]
+        for case in result.reasons:
+            lines.append(f"- {_code(case.nodeid, 10_000)}: {_code(case.message)}")
+            if case.logs:
+                lines.append(f"  — [the implementation's logs]({case.logs}/)")
+            lines.append("")
             if case.reproduce:
                 lines += ["  ```sh", f"  {case.reproduce}", "  ```", ""]
-    return "\n".join(lines)
+    unjudged: dict[str, list[str]] = {}
+    for result in summary.requirements:
+        if result.status not in (Status.PARTIAL, Status.NOT_TESTED):
+            continue
+        explaining: tuple[CaseResult | None, ...] = result.reasons or (None,)
+        for reason in explaining:
+            why = _why_not_run(reason)
+            ids = unjudged.setdefault(why, [])
+            if result.requirement.id not in ids:
+                ids.append(result.requirement.id)
+    if unjudged:
+        lines += ["", "### Not run here", ""]
+        lines += [f"- {_code(why)}: {', '.join(ids)}" for why, ids in unjudged.items()]
+    return lines
+
+
+def _why_not_run(case: CaseResult | None) -> str:
+    if case is None:
+        return "no test checks it"
+    if case.outcome is Outcome.NOT_RUN:
+        return "not selected in this run (deselected, or the run stopped first)"
+    return case.message or "skipped"
 
 
 def terminal_table(summary: Summary) -> tuple[str, list[tuple[str, RequirementResult]]]:
     """The per-requirement table for the terminal: its header, and each row's line and result."""
     width = max((len(r.requirement.id) for r in summary.requirements), default=0)
     width = max(width, len("requirement"))
-    header = f"{'requirement':<{width}}  {'level':<6}  {'status':<8}  {'tests':>5}  message"
+    header = f"{'requirement':<{width}}  {'level':<6}  {'status':<10}  {'tests':>5}  message"
     rows = []
     for result in summary.requirements:
         r = result.requirement
-        line = f"{r.id:<{width}}  {r.level:<6}  {result.status:<8}  {len(result.tests):>5}"
+        line = f"{r.id:<{width}}  {r.level:<6}  {result.status:<10}  {len(result.tests):>5}"
         if result.message:
             line += "  " + " ".join(result.message.split())[:_MESSAGE_WIDTH]
         rows.append((line, result))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -54,11 +55,14 @@ def test_known_failing_requirements_are_strict_xfails(suite: FakeSuite) -> None:
         ["[[]XPASS(strict)[]] known failing in fake: THP-ALPHA-002: fixed since, but still listed"]
     )
     assert suite.statuses() == {
-        "THP-ALPHA-001": "xfailed",
+        "THP-ALPHA-001": "failed",
         "THP-ALPHA-002": "failed",
         "THP-BRAVO-001": "passed",
-        "THP-CHARLIE-001": "untested",
+        "THP-CHARLIE-001": "not_tested",
     }
+    report = suite.report()
+    assert report["blocking"] == ["THP-ALPHA-002"], "a stale known failure blocks"
+    assert report["tolerated"] == ["THP-ALPHA-001"], "a known failure does not"
     assert result.ret == pytest.ExitCode.TESTS_FAILED, "a known failure that passes fails the run"
     assert f"--iut={path}" in suite.report()["requirements"][1]["reproduce"]
 
@@ -104,15 +108,27 @@ def test_missing_required_tool_skips_every_iut_test_loudly(suite: FakeSuite) -> 
             raise AssertionError("never runs")
         """,
     )
-    result = suite.run("-p", "fixtures.plugin", f"--iut={path}", "-ra")
+    result = suite.run(
+        "-p", "fixtures.plugin", f"--iut={path}", "-ra", "--junitxml=reports/junit.xml"
+    )
 
-    result.assert_outcomes(passed=2, failed=1, skipped=1)
+    result.assert_outcomes(skipped=4)
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED, "a skipped IUT is no pass"
     result.stdout.fnmatch_lines(["NOT TESTED: IUT fake requires no-such-compiler-4711*"])
     result.stdout.fnmatch_lines(
         ["SKIPPED*IUT fake requires no-such-compiler-4711, not found on PATH*"]
     )
-    assert suite.statuses()["THP-CHARLIE-001"] == "skipped"
+    result.stdout.fnmatch_lines(["conformance: NOT TESTED: none of the 4 requirements*"])
+    assert "PASS" not in result.stdout.str()
+    assert set(suite.statuses().values()) == {"not_tested"}
+    report = suite.report()
+    assert (report["result"], report["exit_status"]) == ("not_tested", 5)
+    markdown = (suite.pytester.path / "reports" / "conformance.md").read_text()
+    assert "**NOT TESTED: none of the 4 requirements was judged**" in markdown
+    assert "IUT fake requires no-such-compiler-4711" in markdown
+    junit = ET.parse(suite.pytester.path / "reports" / "junit.xml").getroot()
+    properties = {p.get("name"): p.get("value") for p in junit.iter("property")}
+    assert properties["conformance_result"] == "not_tested"
 
 
 def test_build_runs_once_and_a_failed_build_aborts_with_its_output(suite: FakeSuite) -> None:
@@ -135,7 +151,11 @@ def test_build_runs_once_and_a_failed_build_aborts_with_its_output(suite: FakeSu
     failing = "print('error: cannot find package foo'); raise SystemExit(2)"
     path.write_text(path.read_text().replace(build, failing))
     result = suite.run("-p", "fixtures.plugin", f"--iut={path}")
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(
+    assert result.ret == pytest.ExitCode.INTERNAL_ERROR, "a failed build is a harness error"
+    result.stdout.fnmatch_lines(
         ["*IUT fake: build * exited with status 2; its output:*", "*cannot find package foo*"]
     )
+    result.stdout.fnmatch_lines(["conformance: ERROR: IUT fake: build *"])
+    report = suite.report()
+    assert (report["result"], report["exit_status"]) == ("error", 3)
+    assert report["blocking"] == [], "nothing is counted against the implementation"

@@ -6,8 +6,10 @@ import pytest
 
 from conformance.model import Level, Requirement
 from conformance.results import (
+    EXIT_STATUS,
     CaseResult,
     Outcome,
+    RunResult,
     Status,
     UntestedPolicy,
     aggregate,
@@ -28,13 +30,18 @@ def _case(nodeid: str, outcome: Outcome | None) -> CaseResult:
     ("outcomes", "status"),
     [
         ([Outcome.PASSED, Outcome.FAILED, Outcome.SKIPPED], Status.FAILED),
-        ([Outcome.PASSED, Outcome.SKIPPED, Outcome.XFAILED], Status.PASSED),
+        ([Outcome.ERROR, Outcome.FAILED], Status.FAILED),
+        ([Outcome.PASSED, Outcome.ERROR], Status.ERROR),
+        ([Outcome.ERROR, Outcome.XFAILED], Status.ERROR),
+        ([Outcome.PASSED, Outcome.SKIPPED, Outcome.XFAILED], Status.FAILED),
         ([Outcome.XPASSED], Status.PASSED),
-        ([Outcome.XFAILED, Outcome.XFAILED], Status.XFAILED),
-        ([Outcome.XFAILED, Outcome.SKIPPED], Status.XFAILED),
-        ([Outcome.SKIPPED, Outcome.SKIPPED], Status.SKIPPED),
-        ([None], Status.NOT_RUN),
-        ([], Status.UNTESTED),
+        ([Outcome.PASSED, Outcome.PASSED], Status.PASSED),
+        ([Outcome.XFAILED, Outcome.XFAILED], Status.FAILED),
+        ([Outcome.PASSED, Outcome.SKIPPED], Status.PARTIAL),
+        ([Outcome.PASSED, None], Status.PARTIAL),
+        ([Outcome.SKIPPED, Outcome.SKIPPED], Status.NOT_TESTED),
+        ([None], Status.NOT_TESTED),
+        ([], Status.NOT_TESTED),
     ],
 )
 def test_status_precedence(outcomes: list[Outcome | None], status: Status) -> None:
@@ -57,6 +64,23 @@ def test_failures_keep_their_order_and_give_message() -> None:
     assert (result.message, result.reproduce) == ("first", "cmd1")
 
 
+def test_partial_requirement_names_the_tests_that_did_not_run_and_why() -> None:
+    cases = {
+        "t1": CaseResult("t1", (MUST.id,), Outcome.PASSED),
+        "t2": CaseResult("t2", (MUST.id,), Outcome.SKIPPED, message="only on the dev server"),
+    }
+
+    result = requirement_result(MUST, ["t1", "t2", "t3"], cases)
+
+    assert result.status is Status.PARTIAL
+    assert [(c.nodeid, c.outcome) for c in result.reasons] == [
+        ("t2", Outcome.SKIPPED),
+        ("t3", Outcome.NOT_RUN),
+    ]
+    assert result.message == "only on the dev server"
+    assert cases.get("t3") is None, "judging records nothing in the run's cases"
+
+
 @pytest.mark.parametrize(
     ("phases", "outcome", "phase"),
     [
@@ -64,6 +88,13 @@ def test_failures_keep_their_order_and_give_message() -> None:
         ([("setup", "passed", False), ("call", "passed", True)], Outcome.XPASSED, None),
         ([("setup", "passed", False), ("call", "failed", False)], Outcome.FAILED, "call"),
         ([("setup", "failed", False), ("teardown", "passed", False)], Outcome.FAILED, "setup"),
+        ([("setup", "harness", False), ("teardown", "passed", False)], Outcome.ERROR, "setup"),
+        ([("setup", "passed", False), ("call", "harness", False)], Outcome.ERROR, "call"),
+        (
+            [("setup", "passed", False), ("call", "failed", False), ("teardown", "harness", False)],
+            Outcome.FAILED,
+            "call",
+        ),
         ([("setup", "skipped", False), ("teardown", "passed", False)], Outcome.SKIPPED, "setup"),
         ([("setup", "passed", False), ("call", "skipped", True)], Outcome.XFAILED, "call"),
         (
@@ -84,7 +115,14 @@ def test_phases_fold_into_one_outcome(
     case = CaseResult("t", (MUST.id,))
 
     for when, report_outcome, wasxfail in phases:
-        case.record(when, report_outcome, wasxfail=wasxfail, message=when)
+        harness = report_outcome == "harness"
+        case.record(
+            when,
+            "failed" if harness else report_outcome,
+            wasxfail=wasxfail,
+            message=when,
+            harness_error=harness,
+        )
 
     assert (case.outcome, case.phase) == (outcome, phase)
 
@@ -120,7 +158,9 @@ def test_verdict_counts_levels(strict: bool, failing: list[Requirement], failed:
 def test_unattributed_failures_and_untested_requirements_fail_the_run() -> None:
     results = aggregate((MUST,), {}, {})
 
-    assert verdict(results, strict=False, untested_policy=UntestedPolicy.WARN).failed is False
+    nothing = verdict(results, strict=False, untested_policy=UntestedPolicy.WARN)
+    assert nothing.result is RunResult.NOT_TESTED
+    assert nothing.failed is True, "a run that judged nothing is not a pass"
     assert verdict(results, strict=False, untested_policy=UntestedPolicy.ERROR).failed is True
     unattributed = verdict(
         results, strict=False, untested_policy=UntestedPolicy.IGNORE, unattributed_failures=1
@@ -143,3 +183,53 @@ def test_known_failure_that_passes_fails_the_run_at_any_level() -> None:
     assert found.blocking == (SHOULD.id,)
     assert found.tolerated == (MAY.id,)
     assert found.failed
+
+
+def _run(*outcomes: tuple[Requirement, Outcome | None]) -> RunResult:
+    collected = {f"t{i}": (r.id,) for i, (r, _) in enumerate(outcomes)}
+    cases = {f"t{i}": CaseResult(f"t{i}", (r.id,), o) for i, (r, o) in enumerate(outcomes)}
+    results = aggregate((MUST, SHOULD, MAY), collected, cases)
+    return verdict(results, strict=False, untested_policy=UntestedPolicy.WARN).result
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "expected"),
+    [
+        ([(MUST, Outcome.PASSED), (SHOULD, Outcome.PASSED), (MAY, Outcome.PASSED)], "pass"),
+        ([(MUST, Outcome.FAILED), (SHOULD, Outcome.ERROR), (MAY, Outcome.PASSED)], "fail"),
+        ([(MUST, Outcome.PASSED), (SHOULD, Outcome.ERROR), (MAY, Outcome.PASSED)], "error"),
+        ([(MUST, Outcome.ERROR), (SHOULD, Outcome.ERROR), (MAY, Outcome.ERROR)], "error"),
+        ([(MUST, Outcome.SKIPPED), (SHOULD, Outcome.SKIPPED), (MAY, None)], "not_tested"),
+        ([(MUST, Outcome.PASSED), (SHOULD, None), (MAY, None)], "pass"),
+        ([(MUST, Outcome.XFAILED), (SHOULD, Outcome.PASSED), (MAY, Outcome.PASSED)], "pass"),
+    ],
+    ids=["all-pass", "fail-beats-error", "error", "all-error", "none-ran", "subset", "known"],
+)
+def test_run_result_precedence(
+    outcomes: list[tuple[Requirement, Outcome | None]], expected: str
+) -> None:
+    assert _run(*outcomes) == expected
+
+
+def test_a_subset_pass_is_not_a_pass_of_the_whole() -> None:
+    collected = {"t1": (MUST.id,)}
+    cases = {"t1": CaseResult("t1", (MUST.id,), Outcome.PASSED)}
+
+    run = verdict(
+        aggregate((MUST, SHOULD), collected, cases),
+        strict=False,
+        untested_policy=UntestedPolicy.WARN,
+    )
+
+    assert run.result is RunResult.PASS
+    assert not run.whole
+    assert run.not_tested == (SHOULD.id,)
+
+
+def test_every_result_has_its_own_exit_status() -> None:
+    assert EXIT_STATUS == {
+        RunResult.PASS: 0,
+        RunResult.FAIL: 1,
+        RunResult.ERROR: 3,
+        RunResult.NOT_TESTED: 5,
+    }
