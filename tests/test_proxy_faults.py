@@ -1,0 +1,92 @@
+"""The proxy's fault rules: reject, drop the answer, delay; counted, removable, recorded."""
+
+from __future__ import annotations
+
+import grpc
+from temporalio.service import RPCStatusCode
+
+from fixtures.proxy import FaultKind, has_token
+from tests.proxy_harness import OK, UNAVAILABLE, Harness, outcomes, rpc_error
+
+# --- fault rules -----------------------------------------------------------------------------
+
+
+async def test_reject_first_n_completions(harness: Harness) -> None:
+    """The first N completions are answered UNAVAILABLE unforwarded; the next one passes."""
+    handle, token = await harness.go_pending()
+    rule = harness.proxy.reject("RespondActivityTaskCompleted", times=2, when=has_token(token))
+    async_handle = harness.no_retry.get_async_activity_handle(task_token=token)
+
+    for _ in range(2):
+        error = await rpc_error(async_handle.complete("third time lucky"))
+        assert error.status == RPCStatusCode.UNAVAILABLE
+    await async_handle.complete("third time lucky")
+    assert await harness.result(handle) == "third time lucky"
+
+    assert rule.hits == 2
+    assert rule.exhausted
+    # Exactly three calls on the wire: the client did not retry behind the errors.
+    name = "RespondActivityTaskCompleted"
+    assert outcomes(harness.proxy.calls_for(token)) == [
+        (name, FaultKind.REJECT, None, UNAVAILABLE),
+        (name, FaultKind.REJECT, None, UNAVAILABLE),
+        (name, None, OK, OK),
+    ]
+    assert [c.rejected for c in harness.proxy.calls_for(token)] == [True, True, False]
+
+
+async def test_removed_rule_stops_applying(harness: Harness) -> None:
+    """A rule removed while the proxy runs no longer applies."""
+    handle, token = await harness.go_pending()
+    rule = harness.proxy.reject("RespondActivityTaskCompleted")
+    async_handle = harness.no_retry.get_async_activity_handle(task_token=token)
+    assert (await rpc_error(async_handle.complete("x"))).status == RPCStatusCode.UNAVAILABLE
+
+    rule.remove()
+    assert harness.proxy.rules == []
+    await async_handle.complete("after removal")
+    assert await harness.result(handle) == "after removal"
+    assert rule.hits == 1
+
+
+async def test_dropped_answer_is_applied_upstream(harness: Harness) -> None:
+    """Forward-then-drop: the client sees UNAVAILABLE, yet the activity completed upstream."""
+    handle, token = await harness.go_pending()
+    rule = harness.proxy.drop_answer("RespondActivityTaskCompleted", times=1, when=has_token(token))
+    async_handle = harness.no_retry.get_async_activity_handle(task_token=token)
+
+    error = await rpc_error(async_handle.complete("delivered"))
+    assert error.status == RPCStatusCode.UNAVAILABLE
+    assert await harness.result(handle) == "delivered"
+    again = await rpc_error(async_handle.complete("again"))
+    assert again.status == RPCStatusCode.NOT_FOUND
+
+    # The typed error details (grpc-status-details-bin trailers) survive the proxy.
+    direct = await rpc_error(
+        harness.direct_no_retry.get_async_activity_handle(task_token=token).complete("direct")
+    )
+    assert direct.status == RPCStatusCode.NOT_FOUND
+    assert [d.type_url for d in again.grpc_status.details] == [
+        d.type_url for d in direct.grpc_status.details
+    ]
+
+    assert rule.hits == 1
+    dropped, not_found = harness.proxy.calls_for(token)
+    assert dropped.dropped
+    assert (dropped.upstream_status, dropped.answered) == (OK, UNAVAILABLE)
+    assert outcomes([not_found]) == [
+        ("RespondActivityTaskCompleted", None, grpc.StatusCode.NOT_FOUND, grpc.StatusCode.NOT_FOUND)
+    ]
+
+
+async def test_delayed_call_succeeds_and_is_recorded_delayed(harness: Harness) -> None:
+    """A delayed completion still succeeds; the record says it was delayed."""
+    handle, token = await harness.go_pending()
+    rule = harness.proxy.delay("RespondActivityTaskCompleted", 0.05, when=has_token(token))
+    await harness.no_retry.get_async_activity_handle(task_token=token).complete("late")
+    assert await harness.result(handle) == "late"
+
+    [call] = harness.proxy.calls_for(token)
+    assert call.delayed
+    assert (call.upstream_status, call.answered) == (OK, OK)
+    assert rule.hits == 1
