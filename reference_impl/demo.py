@@ -1,4 +1,4 @@
-"""``handshake-conformance demo``: the three handshakes on a real, embedded Temporal server."""
+"""The demo: the reference's handshakes narrated step by step on a server its caller provides."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import logging
 import sys
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +18,6 @@ from temporalio import workflow
 from temporalio.client import Client, WorkflowFailureError
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from fixtures.servers import Backend, server_binary, start_server
 from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
 from reference_impl.app import run_all
 from reference_impl.callee.store import ExecutionStore
@@ -24,7 +25,6 @@ from reference_impl.models import CallAgentInput, CallWorkflowInput, RunTaskInpu
 from reference_impl.names import CALLER_WORKFLOW, TaskQueues
 from reference_impl.redaction import install_token_redaction
 from reference_impl.runner import FAIL_PREFIX
-from reference_impl.runtime import forwarding_runtime
 
 # Which side of the handshake each logger speaks for.
 _ROLES = {
@@ -123,8 +123,9 @@ async def _run_scenario(
     return not expect_failure
 
 
-async def run_demo(backend: Backend = "time-skipping", out: TextIO = sys.stdout) -> int:
-    """Start a server, the callee and the workers, run each scenario and narrate it."""
+@contextmanager
+def narration(out: TextIO = sys.stdout) -> Iterator[None]:
+    """While open, the handshake's log records print to ``out`` as steps, token-redacted."""
     install_token_redaction()
     workflow.logger.workflow_info_on_message = False
     handler = _StepHandler(out)
@@ -133,24 +134,29 @@ async def run_demo(backend: Backend = "time-skipping", out: TextIO = sys.stdout)
     root.setLevel(logging.INFO)
     for noisy in ("temporalio.worker", "temporalio.activity", "temporalio.core"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
-    print(
-        f"Temporal token handshake demo on the {backend} server ({server_binary(backend)})",
-        file=out,
-    )
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            store = ExecutionStore(Path(tmp) / "executions.sqlite3")
-            print(f"callee store: {store.path}", file=out)
-            env = await start_server(backend, runtime=forwarding_runtime("WARN"))
-            async with env:
-                queues = TaskQueues().with_suffix(uuid.uuid4().hex[:8])
-                ok = True
-                async with run_all(env.client, store, queues):
-                    for number, scenario in enumerate(SCENARIOS, 1):
-                        print(f"\n{number}. {scenario.title}", file=out)
-                        ok = await _run_scenario(env.client, store, queues, scenario, out) and ok
-            store.close()
+        yield
     finally:
         root.removeHandler(handler)
+
+
+async def run_demo(client: Client, out: TextIO = sys.stdout) -> int:
+    """Run the callee, the workers and each scenario on ``client``'s server; the exit status.
+
+    Narrated only inside :func:`narration`; the caller starts and stops the server.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        store = ExecutionStore(Path(tmp) / "executions.sqlite3")
+        print(f"callee store: {store.path}", file=out)
+        try:
+            # A fresh suffix: a reused server may still hold another run's task queues.
+            queues = TaskQueues().with_suffix(uuid.uuid4().hex[:8])
+            ok = True
+            async with run_all(client, store, queues):
+                for number, scenario in enumerate(SCENARIOS, 1):
+                    print(f"\n{number}. {scenario.title}", file=out)
+                    ok = await _run_scenario(client, store, queues, scenario, out) and ok
+        finally:
+            store.close()
     print("\nall handshakes behaved as specified" if ok else "\nUNEXPECTED OUTCOME above", file=out)
     return 0 if ok else 1

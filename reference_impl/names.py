@@ -80,6 +80,8 @@ MAX_CALLBACK_TOKEN_BYTES: Final = 4096
 """``create`` rejects a longer callback token with INVALID_ARGUMENT."""
 TOKEN_PREVIEW_CHARS: Final = 20
 """Characters of standard base64 that a token preview keeps."""
+TOKEN_FINGERPRINT_CHARS: Final = 12
+"""Hex characters of the token's SHA-256 that its fingerprint keeps."""
 
 # --- Resources -----------------------------------------------------------------
 API_VERSION: Final = "agentic.stigmer.ai/v1"

@@ -4,6 +4,8 @@ Temporal's own DEBUG records print task tokens in full (as ``bytes`` arguments
 and inside completion protos), and the handshake's code handles tokens at
 several points. :func:`install_token_redaction` rewrites every log record at
 creation so that it carries only :func:`~reference_impl.task_token.token_preview`.
+The token's text forms live in :mod:`reference_impl.task_token`; this module builds
+on them and is never imported by it.
 """
 
 from __future__ import annotations
@@ -58,10 +60,11 @@ def _forget(token: bytes, forms: tuple[str, ...]) -> None:
                 del _index[form[:_KEY_CHARS]]
 
 
-def token_log_fields(token: bytes) -> dict[str, Any]:
-    """The ``extra=`` fields of a log record about a token: preview and length in bytes.
+def token_log_fields(token: bytes) -> dict[str, str | int]:
+    """The ``extra=`` fields of a log record about a token: its ``token_fields``, masked.
 
-    Also masks the token, so every code path that logs a token protects it.
+    Masks the token first, so every code path that logs a token protects it; that is why
+    this entry point lives here rather than in ``task_token``.
     """
     mask_token(token)
     return token_fields(token)

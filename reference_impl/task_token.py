@@ -1,11 +1,13 @@
-"""The task token's text forms: the loggable preview and the JSON-safe encoding."""
+"""The task token's text forms: preview, fingerprint, log fields, description and encoding."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 
-from reference_impl.names import TOKEN_PREVIEW_CHARS
+# Imports nothing of redaction.py: redaction builds on these forms (tests/test_layering.py).
+from reference_impl.names import TOKEN_FINGERPRINT_CHARS, TOKEN_PREVIEW_CHARS
 
 
 def token_preview(token: bytes) -> str:
@@ -18,6 +20,13 @@ def token_preview(token: bytes) -> str:
     if len(text) > TOKEN_PREVIEW_CHARS:
         return text[:TOKEN_PREVIEW_CHARS] + "..."
     return text
+
+
+def token_fingerprint(token: bytes) -> str:
+    """The first 12 lowercase hex characters of the SHA-256 of the whole token."""
+    # Tells tokens apart where the preview cannot: tokens of one namespace often share
+    # their first bytes, hence their preview.
+    return hashlib.sha256(token).hexdigest()[:TOKEN_FINGERPRINT_CHARS]
 
 
 def token_fields(token: bytes) -> dict[str, str | int]:

@@ -15,7 +15,7 @@ from typing import Any, Final
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from conformance import runner
+from conformance import cli, runner
 from fixtures.backend import BackendChoice
 from fixtures.deployment import LogCapture, deploy
 from fixtures.iut import (
@@ -32,7 +32,6 @@ from fixtures.iut import (
     wait_until_ready,
 )
 from fixtures.observe import eventually
-from reference_impl import cli
 from reference_impl.names import TaskQueues
 from reference_impl.serve import ServeConfig
 

@@ -1,9 +1,10 @@
-"""The token's text forms: the loggable preview and the base64 encoding."""
+"""The token's text forms: the loggable preview, the fingerprint and the base64 encoding."""
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import re
 
 import pytest
@@ -11,11 +12,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reference_impl.names import TOKEN_PREVIEW_CHARS
-from reference_impl.task_token import decode_token, encode_token, token_preview
+from reference_impl.task_token import (
+    decode_token,
+    encode_token,
+    token_fields,
+    token_fingerprint,
+    token_preview,
+)
 
 BASE64_CHAR = re.compile(r"[A-Za-z0-9+/=]")
 BASE64_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
 STANDARD_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+FINGERPRINT = re.compile(r"[0-9a-f]{12}")
 
 
 @settings(deadline=None)
@@ -108,3 +116,47 @@ def test_decode_rejects_urlsafe_alphabet(text: str) -> None:
     """The urlsafe alphabet is not standard base64."""
     with pytest.raises(ValueError, match="base64"):
         decode_token(text * 4)
+
+
+@settings(deadline=None)
+@given(st.binary(max_size=8192))
+def test_fingerprint_is_12_lowercase_hex_of_the_sha256(token: bytes) -> None:
+    """The first 12 lowercase hex characters of SHA-256 over the whole token."""
+    fingerprint = token_fingerprint(token)
+    assert FINGERPRINT.fullmatch(fingerprint)
+    assert fingerprint == hashlib.sha256(token).hexdigest()[:12]
+    assert token_fingerprint(bytes(token)) == fingerprint
+
+
+@pytest.mark.parametrize(
+    ("token", "fingerprint"),
+    [
+        (b"", "e3b0c44298fc"),
+        (b"abc", "ba7816bf8f01"),
+        (b"\x00" * 72, "834a709ba253"),
+    ],
+)
+def test_fingerprint_examples(token: bytes, fingerprint: str) -> None:
+    """Stable across runs and processes: fixed tokens have fixed fingerprints."""
+    assert token_fingerprint(token) == fingerprint
+
+
+@settings(deadline=None)
+@given(st.binary(min_size=16, max_size=512), st.binary(min_size=1, max_size=64))
+def test_fingerprint_tells_apart_tokens_that_share_a_preview(prefix: bytes, tail: bytes) -> None:
+    """Distinct tokens with the same first 15 bytes, hence the same preview, differ."""
+    token, other = prefix, prefix + tail
+    assert token_preview(token) == token_preview(other)
+    assert token_fingerprint(token) != token_fingerprint(other)
+
+
+@settings(deadline=None)
+@given(st.lists(st.binary(max_size=256), min_size=2, max_size=50, unique=True))
+def test_fingerprints_of_distinct_tokens_are_distinct(tokens: list[bytes]) -> None:
+    """No two distinct tokens of a batch share a fingerprint."""
+    assert len({token_fingerprint(t) for t in tokens}) == len(tokens)
+
+
+def test_log_fields_do_not_carry_the_fingerprint_yet() -> None:
+    """The emitted log fields stay preview and length until the log format changes on purpose."""
+    assert set(token_fields(b"\x01" * 81)) == {"token_preview", "token_length"}

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import sys
+from typing import TextIO
 
 from conformance import runner
-from reference_impl import serve
-from reference_impl.demo import run_demo
+from fixtures.servers import Backend, server_binary, start_server
+from reference_impl import demo, serve
+from reference_impl.runtime import forwarding_runtime
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command's parser: one subcommand each for ``run``, ``demo`` and ``serve``."""
     parser = argparse.ArgumentParser(
         prog="handshake-conformance",
         description="Reference implementation and conformance suite of the Temporal token "
@@ -24,10 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
         description=runner.__doc__,
     )
     runner.add_arguments(run)
-    demo = commands.add_parser(
+    demo_parser = commands.add_parser(
         "demo", help="run the success, failure and no-token handshakes on an embedded server"
     )
-    demo.add_argument(
+    demo_parser.add_argument(
         "--backend",
         choices=("time-skipping", "dev"),
         default="time-skipping",
@@ -42,7 +46,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+async def run_demo(backend: Backend = "time-skipping", out: TextIO = sys.stdout) -> int:
+    """Start an embedded ``backend`` server and narrate the reference's handshakes on it."""
+    # Narration starts before the server so that its logging setup also quiets the start-up.
+    with demo.narration(out):
+        print(
+            f"Temporal token handshake demo on the {backend} server ({server_binary(backend)})",
+            file=out,
+        )
+        async with await start_server(backend, runtime=forwarding_runtime("WARN")) as env:
+            status = await demo.run_demo(env.client, out)
+    # gRPC aio objects left in reference cycles must go while the loop runs: collected at
+    # interpreter exit instead, they can abort the process (as in reference_impl.serve).
+    gc.collect()
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``handshake-conformance`` and ``python -m conformance.cli``."""
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return runner.run(args)
