@@ -6,17 +6,17 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from conformance.ijson import MAX_EXACT_INTEGER
 from reference_impl.models import ErrorInfo
 from reference_impl.names import MAX_CALLBACK_TOKEN_BYTES
 
-# Safe in every SDK's JSON: integers within 2**53 (JavaScript), finite floats, and text
-# without lone surrogates (they do not survive UTF-8 JSON in Go, Java or TypeScript).
-_INT_LIMIT = 2**53
+# The I-JSON domain (RFC 7493, SPEC.md §2): integers within ±(2**53 - 1), finite doubles, and
+# text without lone surrogates (they do not survive UTF-8 JSON in Go, Java or TypeScript).
 text = st.text(st.characters(codec="utf-8"), max_size=40)
 scalars = (
     st.none()
     | st.booleans()
-    | st.integers(-_INT_LIMIT, _INT_LIMIT)
+    | st.integers(-MAX_EXACT_INTEGER, MAX_EXACT_INTEGER)
     | st.floats(allow_nan=False, allow_infinity=False)
     | text
 )

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import example, given
 from temporalio.api.enums.v1 import EventType
 
+from conformance.ijson import assert_same_json
 from conformance.strategies import LARGE_STRING, json_values
 from fixtures.deployment import Deployment
 from fixtures.proxy import COMPLETED
@@ -42,13 +43,16 @@ def token_renderings(token: bytes) -> list[bytes]:
 @example(output="")
 @example(output=LARGE_STRING)
 @example(output={"nested": {"list": [1, 2.5, None, True, "ünïcødé ✓"], "empty": {}}})
+@example(output={"double": 4.926632833995522e16, "max_int": 2**53 - 1, "tiny": 5e-324})
 async def test_caller_returns_exactly_the_work_result(deployment: Deployment, output: Any) -> None:
     agent_id = deployment.new_agent()
     deployment.agent.script(agent_id, result=output)
     handle = await deployment.start_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
     result = await handle.result()
     [execution_id] = await deployment.execution_ids(agent_id)
-    assert result == {"execution_id": execution_id, "output": output}
+    assert result["execution_id"] == execution_id
+    assert result.keys() == {"execution_id", "output"}
+    assert_same_json(result["output"], output, "the caller's output")
     [payloads] = completed_payloads(await deployment.history(handle.id))
     assert len(payloads) == 1, "exactly one result payload"
     assert payloads[0].metadata["encoding"] == b"json/plain"
@@ -96,7 +100,7 @@ async def test_workflow_path_completes_the_caller_with_the_final_state(
 ) -> None:
     tasks = [WorkflowTaskInput("first", {"first": True}), WorkflowTaskInput("rest", state)]
     result = await deployment.run_caller(RunTaskInput(workflow=CallWorkflowInput("wf", tasks)))
-    assert result["output"] == {"first": True, **state}
+    assert_same_json(result["output"], {"first": True, **state}, "the final state")
     recorded = await deployment.get_workflow(result["execution_id"])
     assert recorded.status.phase == wf_pb.EXECUTION_COMPLETED
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import ApplicationError, RetryState
 
+from conformance.ijson import assert_same_json
 from conformance.strategies import errors
 from fixtures.deployment import Deployment
 from fixtures.observe import caller_failure
@@ -17,6 +18,7 @@ from reference_impl.names import CREATE_FAILED_ERROR, agent_invoke_workflow_id
 
 @pytest.mark.requirement("THP-FAIL-001")
 @given(error=errors)
+@example(error=ErrorInfo("big numbers", "Numeric", False, [4.926632833995522e16, {"n": -1e300}]))
 async def test_caller_sees_exactly_the_work_error(deployment: Deployment, error: ErrorInfo) -> None:
     agent_id = deployment.new_agent()
     deployment.agent.script(agent_id, error=error)
@@ -25,7 +27,7 @@ async def test_caller_sees_exactly_the_work_error(deployment: Deployment, error:
     assert failure.message == error.message
     assert failure.type == error.type
     assert failure.non_retryable == error.non_retryable
-    assert list(failure.details) == error.details
+    assert_same_json(list(failure.details), error.details, "the failure's details")
 
 
 @pytest.mark.requirement("THP-FAIL-002")

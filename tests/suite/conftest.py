@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import _settings as hypothesis_settings
 
+from fixtures.backend import BackendChoice
 from tests.suite.fake_suite import FakeSuite
 
 # The variables by which hypothesis detects CI and then loads its derandomized "ci" profile.
@@ -25,3 +26,9 @@ def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> FakeSui
     for name in _CI_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     return FakeSuite(pytester)
+
+
+@pytest.fixture
+def backend(temporal_backend: BackendChoice) -> str:
+    """The Temporal backend of this session, passed on to the suite runs it makes."""
+    return temporal_backend.option

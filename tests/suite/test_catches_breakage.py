@@ -21,7 +21,6 @@ import pytest
 
 from conformance.model import Level
 from conformance.requirements import REQUIREMENTS
-from fixtures.backend import BackendChoice
 from tests.suite.breakage.plugin import HYPOTHESIS_PROFILE, OPTION
 from tests.suite.breakage.variants import LEVELS, VARIANTS, BrokenVariant
 
@@ -58,15 +57,20 @@ class SuiteRun:
 
 
 def run_suite(
-    tests: list[str], report_dir: Path, backend: str, variant: str | None = None
+    tests: list[str],
+    report_dir: Path,
+    backend: str,
+    variant: str | None = None,
+    option: str = OPTION,
 ) -> SuiteRun:
-    """Run ``tests`` (node ids) in a subprocess, broken as ``variant`` says; read its report."""
+    """Run ``tests`` (node ids) in a subprocess, changed as ``option=variant`` says; read its
+    report."""
     argv = [sys.executable, "-m", "pytest", *tests, "-q", "-p", "no:cacheprovider"]
     argv += ["-p", "tests.suite.breakage.plugin", f"--hypothesis-profile={HYPOTHESIS_PROFILE}"]
     argv += [f"--backend={backend}", f"--report-dir={report_dir}"]
     argv += ["--untested-requirements=ignore"]
     if variant is not None:
-        argv.append(f"{OPTION}={variant}")
+        argv.append(f"{option}={variant}")
     env = {k: v for k, v in os.environ.items() if not k.startswith(_CHILD_ENV_DROPPED)}
     completed = subprocess.run(
         argv,
@@ -82,12 +86,6 @@ def run_suite(
     assert report_file.is_file(), f"no report: {completed.stdout[-4000:]}"
     report = json.loads(report_file.read_text(encoding="utf-8"))
     return SuiteRun(completed.returncode, report, completed.stdout)
-
-
-@pytest.fixture
-def backend(temporal_backend: BackendChoice) -> str:
-    """The Temporal backend of this session, passed on to the runs."""
-    return temporal_backend.option
 
 
 @pytest.mark.breakage

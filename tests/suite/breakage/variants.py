@@ -94,7 +94,7 @@ def apply_variant(name: str, monkeypatch: pytest.MonkeyPatch) -> BrokenVariant:
     return broken
 
 
-def _wrap_completion(
+def wrap_completion(
     monkeypatch: pytest.MonkeyPatch, wrap: Callable[[Completion], Completion]
 ) -> None:
     """Replace the system activity's ``complete_by_token`` by ``wrap(original)``."""
@@ -165,7 +165,7 @@ def complete_drops_output(monkeypatch: pytest.MonkeyPatch) -> None:
 
         return without_output
 
-    _wrap_completion(monkeypatch, wrap)
+    wrap_completion(monkeypatch, wrap)
 
 
 @variant(
@@ -190,7 +190,7 @@ def complete_echoes_token(monkeypatch: pytest.MonkeyPatch) -> None:
 
         return with_token
 
-    _wrap_completion(monkeypatch, wrap)
+    wrap_completion(monkeypatch, wrap)
 
 
 # --- FAIL -------------------------------------------------------------------------------------
@@ -213,7 +213,7 @@ def fail_drops_error(monkeypatch: pytest.MonkeyPatch) -> None:
 
         return completes_instead
 
-    _wrap_completion(monkeypatch, wrap)
+    wrap_completion(monkeypatch, wrap)
 
 
 # --- NOTOKEN ----------------------------------------------------------------------------------
@@ -264,7 +264,7 @@ def retry_gives_up_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
         return never_retried
 
-    _wrap_completion(monkeypatch, wrap)
+    wrap_completion(monkeypatch, wrap)
 
 
 # --- BADTOKEN ---------------------------------------------------------------------------------
@@ -294,7 +294,7 @@ def badtoken_rejection_reported_delivered(monkeypatch: pytest.MonkeyPatch) -> No
 
         return rejection_swallowed
 
-    _wrap_completion(monkeypatch, wrap)
+    wrap_completion(monkeypatch, wrap)
 
 
 # --- LOG --------------------------------------------------------------------------------------
@@ -338,7 +338,7 @@ def cancel_loses_its_type(monkeypatch: pytest.MonkeyPatch) -> None:
 
         return generic_cancel
 
-    _wrap_completion(monkeypatch, wrap)
+    wrap_completion(monkeypatch, wrap)
 
 
 # --- TIMEOUT ----------------------------------------------------------------------------------
