@@ -8,7 +8,7 @@ import gc
 import sys
 from typing import TextIO
 
-from conformance import runner
+from conformance import runner, soak
 from fixtures.servers import Backend, server_binary, start_server
 from reference_impl import demo, serve
 from reference_impl.runtime import forwarding_runtime
@@ -37,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="time-skipping",
         help="which embedded Temporal server to start (default: time-skipping)",
     )
+    soak_parser = commands.add_parser(
+        "soak",
+        help="run the suite K times while CPU hogs keep the machine busy; failures per run",
+        description=soak.__doc__,
+    )
+    soak.add_arguments(soak_parser)
     serve_parser = commands.add_parser(
         "serve",
         help="serve one role of the reference as an IUT process (docs/implementing.md)",
@@ -71,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(run_demo(args.backend))
     if args.command == "serve":
         return serve.run(args)
+    if args.command == "soak":
+        return soak.run(args)
     raise AssertionError(f"unhandled command {args.command}")
 
 
