@@ -30,6 +30,46 @@ asyncio_default_fixture_loop_scope = function
 """
 
 
+PASSING_AND_FAILING = """
+@pytest.mark.requirement("THP-ALPHA-001")
+def test_alpha_passes():
+    pass
+
+@pytest.mark.requirement("THP-ALPHA-002")
+@pytest.mark.parametrize("answer", [42, 41])
+def test_alpha_answer(answer):
+    assert answer == 42, "the callee answered wrongly"
+
+@pytest.mark.requirement("THP-BRAVO-001", "THP-CHARLIE-001")
+def test_bravo_passes():
+    pass
+"""
+
+STATUS_MIX = """
+@pytest.mark.requirement("THP-ALPHA-001")
+def test_passes():
+    pass
+
+@pytest.mark.requirement("THP-ALPHA-001")
+def test_skipped_alongside():
+    pytest.skip("only on the dev server")
+
+@pytest.mark.requirement("THP-ALPHA-002")
+@pytest.mark.xfail(reason="the reference answers late", strict=True)
+def test_known_failure():
+    assert False
+
+@pytest.mark.requirement("THP-BRAVO-001")
+@pytest.mark.skip(reason="needs the dev server")
+def test_skipped():
+    pass
+
+@pytest.mark.requirement("THP-BRAVO-001")
+def test_deselected():
+    pass
+"""
+
+
 class FakeSuite:
     """A conformance package ``fakesuite`` with the catalogue above, run by pytester."""
 
