@@ -42,6 +42,7 @@ BASE = [
     "-p",
     "conformance.plugin",
     *(f"--override-ini={setting}" for setting in runner.PYTEST_SETTINGS),
+    "--tb=short",
 ]
 """What every run passes: the package, both plugins and the settings a wheel lacks."""
 
