@@ -85,8 +85,9 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
     # pyproject.toml, so that the suite runs the same from an installed wheel.
     argv = [str(PACKAGE_DIR), "-p", "fixtures.plugin", "-p", "conformance.plugin"]
     argv += [f"--override-ini={setting}" for setting in PYTEST_SETTINGS]
-    # Short tracebacks: a failure's summary should fit a screen; its logs are in the files.
-    argv.append("--tb=short")
+    # A failure's summary should fit a screen: short tracebacks, and no captured log lines
+    # (the implementation's logs of a failed test are kept in the report directory).
+    argv += ["--tb=short", "--show-capture=no"]
     if args.report_dir is not None:
         argv += [f"--report-dir={args.report_dir}", f"--junitxml={args.report_dir / 'junit.xml'}"]
     if args.strict:

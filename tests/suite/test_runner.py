@@ -43,6 +43,7 @@ BASE = [
     "conformance.plugin",
     *(f"--override-ini={setting}" for setting in runner.PYTEST_SETTINGS),
     "--tb=short",
+    "--show-capture=no",
 ]
 """What every run passes: the package, both plugins and the settings a wheel lacks."""
 
