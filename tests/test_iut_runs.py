@@ -76,12 +76,18 @@ def run_suite(manifest: Path, backend: str, report_dir: Path, keyword: str) -> d
 
 
 def ran(report: dict[str, Any]) -> dict[str, str]:
-    """Requirement id to status, for the requirements the run exercised."""
-    return {
-        entry["id"]: entry["status"]
-        for entry in report["requirements"]
-        if entry["status"] != "not-run"
-    }
+    """Requirement id to status, for the requirements the run exercised; a requirement some
+    of whose tests the subset left out (partial) counts as passed when the rest passed."""
+    statuses = {}
+    for entry in report["requirements"]:
+        status = entry["status"]
+        if status == "not_tested":
+            continue
+        if status == "partial":
+            assert {r["outcome"] for r in entry["reasons"]} <= {"not_run", "skipped"}, entry
+            status = "passed"
+        statuses[entry["id"]] = status
+    return statuses
 
 
 def test_reference_as_external_iut_passes(temporal_backend: BackendChoice, tmp_path: Path) -> None:
@@ -99,7 +105,7 @@ def test_go_iut(temporal_backend: BackendChoice, tmp_path: Path) -> None:
     statuses = ran(run_suite(IUTS / "go.toml", temporal_backend.option, tmp_path, SUBSET))
     assert len(statuses) >= 10, statuses
     for requirement_id, status in statuses.items():
-        expected = "xfailed" if requirement_id in manifest.known_failing else "passed"
+        expected = "failed" if requirement_id in manifest.known_failing else "passed"
         assert status == expected, (requirement_id, statuses)
 
 
