@@ -127,3 +127,20 @@ def test_the_check_passes_the_reference_own_imports(source: str, tmp_path: Path)
     module.parent.mkdir(parents=True)
     module.write_text(source)
     assert violations([module], FORBIDDEN, tmp_path) == []
+
+
+MAX_MODULE_LINES: Final = 400
+"""A module longer than this holds more than one concern: split it."""
+HAND_WRITTEN: Final = ("reference_impl", "conformance", "fixtures", "tests", "protos")
+GENERATED: Final = ROOT / "protos" / "ai"
+
+
+def test_no_hand_written_module_exceeds_400_lines() -> None:
+    too_long = {
+        str(path.relative_to(ROOT)): lines
+        for top in HAND_WRITTEN
+        for path in sorted((ROOT / top).rglob("*.py"))
+        if not path.is_relative_to(GENERATED)
+        and (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert too_long == {}, f"split these modules by concern: {too_long}"
