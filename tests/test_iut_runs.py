@@ -139,3 +139,35 @@ def test_reference_plays_the_role_the_iut_leaves_out(
     statuses = ran(report)
     assert len(statuses) >= 5, statuses
     assert set(statuses.values()) == {"passed"}, statuses
+
+
+def test_a_failed_test_keeps_the_iut_logs_in_the_report_dir(
+    temporal_backend: BackendChoice, tmp_path: Path
+) -> None:
+    manifest = write_manifest(
+        tmp_path,
+        """
+        name = "crashing"
+        language = "python"
+        roles = ["callee"]
+
+        [processes.callee]
+        command = ["{python}", "-c", "print('callee says boom'); raise SystemExit(3)"]
+        """,
+    )
+    report_dir = tmp_path / "reports"
+    command = [sys.executable, "-m", "conformance.cli", "run", f"--iut={manifest}"]
+    command += [f"--backend={temporal_backend.option}", f"--report-dir={report_dir}"]
+    command += ["-k", "no_run_or_execution_timeout", "--", "-p", "no:cacheprovider"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+
+    assert done.returncode == 1, "an IUT that does not start fails: it is the IUT's fault"
+    report = json.loads((report_dir / "conformance.json").read_text())
+    [case] = [t for t in report["tests"] if t["outcome"] == "failed"]
+    assert case["phase"] == "setup"
+    assert case["logs"], "the failed test names where its logs are"
+    kept = report_dir / case["logs"]
+    assert "callee says boom" in (kept / "callee.stdout.log").read_text()
+    markdown = (report_dir / "conformance.md").read_text()
+    assert f"]({case['logs']}/)" in markdown, "conformance.md links the logs"
+    assert len(done.stdout.splitlines()) < 80, "the console summary fits a screen"
