@@ -21,6 +21,7 @@ import pytest
 
 from conformance.model import Level
 from conformance.requirements import REQUIREMENTS
+from fixtures.artifacts import REFERENCE_LOG
 from tests.suite.breakage.plugin import HYPOTHESIS_PROFILE, OPTION
 from tests.suite.breakage.variants import LEVELS, VARIANTS, BrokenVariant
 
@@ -99,6 +100,9 @@ def test_broken_variant_fails_its_requirement(
         assert run.status(requirement_id) == "failed", run.explain()
         # Caught by the test's own assertions, not by a harness that crashed.
         assert {t["phase"] for t in run.failed_tests(requirement_id)} == {"call"}, run.explain()
+        for failed in run.failed_tests(requirement_id):
+            # The in-process reference's records of the failed test are kept for a person.
+            assert (tmp_path / failed["logs"] / REFERENCE_LOG).is_file(), failed
     assert run.report["unattributed_failures"] == 0, run.explain()
     blocking = any(LEVELS[r] is Level.MUST for r in broken.breaks)
     assert (run.returncode != 0) == blocking, run.explain()
