@@ -16,6 +16,9 @@ PLUGIN_NAME: Final = "conformance-requirements"
 HARNESS_ERROR_PROPERTY: Final = "harness_error"
 """A report's user property, set by the harness: this failure is the harness's own (a server
 that did not start, a fixture error, a build failure), so the test is an error, not a failure."""
+KNOWN_FAILING_PROPERTY: Final = "known_failing"
+"""A test's user property, set by the harness once per requirement the test is expected to fail
+for (an IUT's known failure); the test's other requirements are then not judged by it."""
 LOGS_PROPERTY: Final = "implementation_logs"
 """A report's user property, set by the harness: where the IUT's logs of this test were kept,
 relative to the report directory."""

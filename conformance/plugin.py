@@ -22,6 +22,7 @@ from conformance.catalogue import DEFAULT_REFERENCE, index, load
 from conformance.junit import add_verdict
 from conformance.model import (
     HARNESS_ERROR_PROPERTY,
+    KNOWN_FAILING_PROPERTY,
     LOGS_PROPERTY,
     MARKER,
     PLUGIN_NAME,
@@ -231,6 +232,10 @@ class ConformancePlugin:
         if self.is_worker:
             return
         ids = requirement_ids(report.user_properties)
+        if report.when not in ("setup", "call", "teardown"):
+            # xdist's report of a test process that crashed: the harness could not judge.
+            self.session_errors.append(f"a test process crashed while running {report.nodeid}")
+            return
         if not ids:
             if report.failed:
                 self.unattributed.add(report.nodeid)
@@ -253,6 +258,9 @@ class ConformancePlugin:
             case.hypothesis_profile = str(properties[PROFILE_PROPERTY])
         if LOGS_PROPERTY in properties:
             case.logs = str(properties[LOGS_PROPERTY])
+        case.known_failing = tuple(
+            str(value) for name, value in report.user_properties if name == KNOWN_FAILING_PROPERTY
+        )
         if report.failed:
             text = report.longreprtext
             if found_blob := _BLOB_IN_TEXT.search(text):
@@ -283,10 +291,15 @@ class ConformancePlugin:
         for nodeid, case in self.cases.items():
             collected.setdefault(nodeid, case.requirements)
         results = aggregate(self.catalogue, collected, self.cases)
+        policy = UntestedPolicy(self.config.getoption("conformance_untested"))
+        if self._narrowed():
+            # Only some test files or tests were named: the others' requirements were not
+            # selected, which says nothing about the catalogue's coverage.
+            policy = UntestedPolicy.IGNORE
         run_verdict = verdict(
             results,
             strict=bool(self.config.getoption("conformance_strict")),
-            untested_policy=UntestedPolicy(self.config.getoption("conformance_untested")),
+            untested_policy=policy,
             unattributed_failures=len(self.unattributed),
         )
         cases = [
@@ -305,6 +318,8 @@ class ConformancePlugin:
         )
         # A session that collected no conformance test (the suite's own unit tests) is not a
         # conformance run: pytest's verdict stands.
+        if self.config.option.collectonly:
+            return
         if summary.complete and (self.collected or self.session_errors):
             session.exitstatus = EXIT_STATUS[summary.result]
             summary = replace(summary, exit_status=int(session.exitstatus))
@@ -312,6 +327,17 @@ class ConformancePlugin:
         report_dir = self.config.getoption("conformance_report_dir")
         if report_dir:
             reporting.write(self.summary, self.config.invocation_params.dir / report_dir)
+
+    def _narrowed(self) -> bool:
+        """Whether the command line named test files or tests inside the suite's directories,
+        rather than the directories themselves."""
+        for arg in self.config.args:
+            path = Path(self.config.invocation_params.dir / arg.partition("::")[0]).resolve()
+            if "::" in arg or any(
+                path != root and path.is_relative_to(root) for root in self.roots
+            ):
+                return True
+        return False
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         """State the verdict in the JUnit file too, once pytest has written it."""

@@ -191,7 +191,13 @@ def headline(summary: Summary) -> str:
         return f"NOT TESTED: none of the {total} requirements was judged"
     notes = []
     if verdict.tolerated:
-        hint = "" if verdict.strict else " (--strict counts SHOULD)"
+        should = any(
+            r.requirement.id in verdict.tolerated
+            and r.requirement.level is Level.SHOULD
+            and not r.known_failing
+            for r in summary.requirements
+        )
+        hint = " (--strict counts SHOULD)" if should and not verdict.strict else ""
         notes.append("not counting failed " + _ids(verdict.tolerated) + hint)
     if verdict.partial:
         notes.append(f"{len(verdict.partial)} partial ({_ids(verdict.partial)})")
@@ -276,7 +282,7 @@ def _findings(summary: Summary) -> list[str]:
 
 def _why_not_run(case: CaseResult | None) -> str:
     if case is None:
-        return "no test checks it"
+        return "no collected test checks it"
     if case.outcome is Outcome.NOT_RUN:
         return "not selected in this run (deselected, or the run stopped first)"
     return case.message or "skipped"

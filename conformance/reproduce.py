@@ -18,6 +18,12 @@ REPRODUCED_OPTIONS: Final = {
     "hypothesis_profile": "--hypothesis-profile",
 }
 """Options of other plugins that change what a test does, so a reproduce command repeats them."""
+REPEATED_WHEN_GIVEN: Final = {
+    "namespace": "--namespace",
+    "server_start_timeout": "--server-start-timeout",
+    "iut_ready_timeout": "--iut-ready-timeout",
+}
+"""Options repeated only when the run's command line gave them (their defaults need no word)."""
 BUILT_IUT_OPTION: Final = "--iut-skip-build"
 """Added when the run built its IUT already: a rerun need not build it again."""
 
@@ -25,9 +31,11 @@ BUILT_IUT_OPTION: Final = "--iut-skip-build"
 def run_options(config: pytest.Config) -> dict[str, str]:
     """The run's options that shape its results, by destination name."""
     options = {}
-    for dest in REPRODUCED_OPTIONS:
+    given = config.invocation_params.args
+    for dest, flag in (REPRODUCED_OPTIONS | REPEATED_WHEN_GIVEN).items():
         value = config.getoption(dest, None)
-        if value is not None:
+        named = any(arg == flag or arg.startswith(flag + "=") for arg in given)
+        if value is not None and (dest in REPRODUCED_OPTIONS or named):
             options[dest] = str(value)
     return options
 
@@ -61,7 +69,8 @@ def reproduce_command(config: pytest.Config, case: CaseResult) -> str:
         # The profile in effect may come from the environment (CI, HYPOTHESIS_PROFILE):
         # name it, so that the command reproduces on a machine without that environment.
         options.setdefault("hypothesis_profile", case.hypothesis_profile)
-    command += [f"{REPRODUCED_OPTIONS[dest]}={value}" for dest, value in options.items()]
+    flags = REPRODUCED_OPTIONS | REPEATED_WHEN_GIVEN
+    command += [f"{flags[dest]}={value}" for dest, value in options.items()]
     if "iut" in options:
         command.append(BUILT_IUT_OPTION)
     return shlex.join(command)

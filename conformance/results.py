@@ -8,7 +8,7 @@ a requirement is ``passed``, ``failed``, ``partial``, ``not_tested`` or ``error`
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Final
 
@@ -93,6 +93,9 @@ class CaseResult:
     reproduce: str | None = None
     logs: str | None = None
     """Where the implementation's logs of this test were kept, relative to the report dir."""
+    known_failing: tuple[str, ...] = ()
+    """The requirements this test is expected to fail for (an IUT's known failures); empty:
+    an expected failure counts for every requirement it checks."""
 
     def record(
         self,
@@ -105,9 +108,13 @@ class CaseResult:
     ) -> None:
         """Fold in one phase's report (``outcome`` is pytest's passed, failed or skipped).
 
-        A failure the harness caused (``harness_error``) is an error, never a failure.
+        A failure the harness caused (``harness_error``) is an error, never a failure, and
+        never an expected failure either (pytest reports an xfail test's error as skipped).
         """
-        if outcome == "failed":
+        if harness_error and outcome in ("failed", "skipped"):
+            if self.outcome not in (Outcome.FAILED, Outcome.ERROR):
+                self.outcome, self.phase, self.message = Outcome.ERROR, phase, message
+        elif outcome == "failed":
             # The first failure wins: a teardown error after a failed call adds nothing.
             if self.outcome not in (Outcome.FAILED, Outcome.ERROR):
                 found = Outcome.ERROR if harness_error else Outcome.FAILED
@@ -150,7 +157,7 @@ class RequirementResult:
             if case.message:
                 return case.message
         if self.status is Status.NOT_TESTED and not self.tests:
-            return "no test checks it"
+            return "no collected test checks it"
         if self.reasons and self.reasons[0].outcome is Outcome.NOT_RUN:
             return "not run: deselected, or the run stopped first"
         return None
@@ -187,6 +194,16 @@ def requirement_result(
     def having(*outcomes: Outcome) -> tuple[CaseResult, ...]:
         return tuple(case for case in found if case.outcome in outcomes)
 
+    def expected_to_fail_here(case: CaseResult) -> bool:
+        return not case.known_failing or requirement.id in case.known_failing
+
+    # A test expected to fail for another of its requirements says nothing about this one.
+    found = [
+        replace(case, outcome=Outcome.NOT_RUN, message=f"not judged: {case.message}")
+        if case.outcome is Outcome.XFAILED and not expected_to_fail_here(case)
+        else case
+        for case in found
+    ]
     ran_ok = having(Outcome.PASSED, Outcome.XPASSED)
     did_not_run = having(Outcome.SKIPPED, Outcome.NOT_RUN)
     if failed := having(Outcome.FAILED):
@@ -238,6 +255,8 @@ class Verdict:
     strict: bool
     judged: int
     """How many requirements the run said something about (passed, partial or failed)."""
+    deselected: tuple[str, ...] = ()
+    """Partial requirements some of whose tests were not selected (as opposed to skipped)."""
 
     @property
     def result(self) -> RunResult:
@@ -261,8 +280,9 @@ class Verdict:
 
     @property
     def whole(self) -> bool:
-        """Whether every requirement of the catalogue was judged: a pass of the whole suite."""
-        return not self.not_tested and not self.errors
+        """Whether every requirement of the catalogue was judged with every test that this
+        backend can run: a pass of the whole suite."""
+        return not self.not_tested and not self.errors and not self.deselected
 
 
 def counted_levels(strict: bool) -> frozenset[Level]:
@@ -306,6 +326,11 @@ def verdict(
         unattributed_failures=unattributed_failures,
         strict=strict,
         judged=sum(1 for r in results if r.judged),
+        deselected=tuple(
+            r.requirement.id
+            for r in results
+            if r.status is Status.PARTIAL and any(c.outcome is Outcome.NOT_RUN for c in r.reasons)
+        ),
     )
 
 
@@ -326,8 +351,8 @@ class Summary:
 
     @property
     def result(self) -> RunResult:
-        """The run's result: an incomplete run, or one the harness could not start, is an
-        error, unless a failure was shown."""
+        """The run's result: a run that pytest stopped early (interrupted, usage error), or one
+        the harness could not start, is an error."""
         if self.complete and self.verdict.result is RunResult.FAIL:
             return RunResult.FAIL
         if self.session_errors or not self.complete:

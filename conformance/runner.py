@@ -1,7 +1,8 @@
 """``handshake-conformance run``: runs the conformance suite under pytest and returns its verdict.
 
-The exit status is the plugin's: non-zero exactly when a MUST requirement fails
-(also a SHOULD one with ``--strict``), or when pytest could not run the suite.
+The exit status is the verdict's: 0 pass; 1 fail (a MUST requirement failed, a SHOULD one
+too with ``--strict``, or a test outside any requirement); 3 error (the harness could not
+judge); 5 not tested; pytest's own 2 (interrupted) and 4 (usage error).
 """
 
 from __future__ import annotations

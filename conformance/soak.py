@@ -11,6 +11,8 @@ import argparse
 import json
 import multiprocessing
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -91,26 +93,31 @@ def _failures(report: dict[str, Any]) -> tuple[str, ...]:
 
 
 def run_once(index: int, report_dir: Path, run_args: Sequence[str]) -> SoakRun:
-    """Run the suite once in a process of its own; its result and failures."""
+    """Run the suite once in a process group of its own; its result and failures."""
     directory = report_dir / f"run-{index}"
+    # A report left by an earlier soak must never stand for this run.
+    shutil.rmtree(directory, ignore_errors=True)
     argv = [sys.executable, "-m", "conformance.cli", "run", f"--report-dir={directory}"]
     started = time.monotonic()
-    try:
-        with (directory.parent / f"run-{index}.log").open("w") as log:
-            subprocess.run(
-                [*argv, *run_args],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                timeout=RUN_TIMEOUT,
-                check=False,
-            )
-    except subprocess.TimeoutExpired:
-        return SoakRun(index, time.monotonic() - started, "error", ("the run timed out",))
+    with (report_dir / f"run-{index}.log").open("w") as log:
+        process = subprocess.Popen(
+            [*argv, *run_args], stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            returncode = process.wait(timeout=RUN_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            # The whole group: pytest's workers, Temporal servers and IUT processes too.
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return SoakRun(index, time.monotonic() - started, "error", ("the run timed out",))
     seconds = time.monotonic() - started
     try:
         report = json.loads((directory / JSON_NAME).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return SoakRun(index, seconds, "error", (f"no report: see {directory}.log",))
+        return SoakRun(index, seconds, "error", (f"no report (exit {returncode}): see the log",))
+    if report["exit_status"] != returncode:
+        why = f"exit {returncode}, but the report says {report['exit_status']}"
+        return SoakRun(index, seconds, "error", (why,))
     return SoakRun(index, seconds, str(report["result"]), _failures(report))
 
 

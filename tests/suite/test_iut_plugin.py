@@ -159,3 +159,35 @@ def test_build_runs_once_and_a_failed_build_aborts_with_its_output(suite: FakeSu
     report = suite.report()
     assert (report["result"], report["exit_status"]) == ("error", 3)
     assert report["blocking"] == [], "nothing is counted against the implementation"
+
+
+def test_a_known_failure_whose_server_did_not_start_is_an_error(suite: FakeSuite) -> None:
+    path = with_iut(
+        suite,
+        """
+        [processes.callee]
+        command = ["true"]
+        [known_failing]
+        THP-CHARLIE-001 = "not implemented yet"
+        """,
+    )
+    suite.add(
+        "test_server",
+        """
+        from fixtures.errors import ServerStartError
+
+        @pytest.fixture
+        def server():
+            raise ServerStartError("the dev server did not start within 60 s")
+
+        @pytest.mark.requirement("THP-CHARLIE-001")
+        def test_needs_a_server(server):
+            pass
+        """,
+    )
+
+    result = suite.run("-p", "fixtures.plugin", f"--iut={path}")
+
+    assert suite.statuses()["THP-CHARLIE-001"] == "error", "not hidden as a known failure"
+    assert result.ret == pytest.ExitCode.TESTS_FAILED, "THP-ALPHA-001 still fails"
+    assert "THP-CHARLIE-001" in suite.report()["errors"]

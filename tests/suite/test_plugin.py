@@ -292,3 +292,27 @@ def test_errors_in_setup_and_teardown_fail_the_requirement(suite: FakeSuite) -> 
     assert cases["test_setup_error"]["message"] == "RuntimeError: server did not start"
     assert cases["test_teardown_error"]["outcome"] == "failed"
     assert cases["test_teardown_error"]["phase"] == "teardown"
+
+
+def test_collect_only_is_not_judged(suite: FakeSuite) -> None:
+    suite.add("test_alpha", PASSING_AND_FAILING)
+
+    result = suite.run("--collect-only")
+
+    assert result.ret == pytest.ExitCode.OK
+    assert "conformance:" not in result.stdout.str()
+
+
+def test_a_run_of_named_tests_does_not_call_the_others_untested(suite: FakeSuite) -> None:
+    suite.add("test_alpha", PASSING_AND_FAILING)
+    suite.add("test_mix", STATUS_MIX)
+
+    result = suite.run(
+        "fakesuite/test_alpha.py::test_alpha_passes", "--untested-requirements=error"
+    )
+
+    assert result.ret == pytest.ExitCode.OK, "a subset that passes is no failure"
+    assert "without any test" not in result.stdout.str()
+    report = suite.report()
+    assert report["whole_suite"] is False
+    assert report["headline"].startswith("PASS of 1 of 4 requirements")

@@ -233,3 +233,38 @@ def test_every_result_has_its_own_exit_status() -> None:
         RunResult.ERROR: 3,
         RunResult.NOT_TESTED: 5,
     }
+
+
+def test_an_expected_failure_s_harness_error_is_an_error() -> None:
+    case = CaseResult("t", (MUST.id,))
+
+    # pytest reports an xfail test's setup error as skipped (wasxfail).
+    case.record("setup", "skipped", wasxfail=True, message="no server", harness_error=True)
+
+    assert case.outcome is Outcome.ERROR
+    assert requirement_result(MUST, ["t"], {"t": case}).status is Status.ERROR
+
+
+def test_a_known_failure_judges_only_the_requirements_it_is_known_for() -> None:
+    shared = CaseResult("t1", (MUST.id, SHOULD.id), Outcome.XFAILED, known_failing=(SHOULD.id,))
+    cases = {"t1": shared, "t2": CaseResult("t2", (MUST.id,), Outcome.PASSED)}
+
+    known = requirement_result(SHOULD, ["t1"], cases)
+    other = requirement_result(MUST, ["t1", "t2"], cases)
+
+    assert (known.status, known.known_failing) == (Status.FAILED, True)
+    assert other.status is Status.PARTIAL, "not a known failure of a requirement not listed"
+    assert not other.known_failing
+
+
+def test_a_run_with_deselected_tests_is_not_a_pass_of_the_whole() -> None:
+    collected = {"t1": (MUST.id,), "t2": (MUST.id,)}
+    cases = {"t1": CaseResult("t1", (MUST.id,), Outcome.PASSED)}
+
+    run = verdict(
+        aggregate((MUST,), collected, cases), strict=False, untested_policy=UntestedPolicy.WARN
+    )
+
+    assert run.result is RunResult.PASS
+    assert run.deselected == (MUST.id,)
+    assert not run.whole
