@@ -191,3 +191,23 @@ def test_a_known_failure_whose_server_did_not_start_is_an_error(suite: FakeSuite
     assert suite.statuses()["THP-CHARLIE-001"] == "error", "not hidden as a known failure"
     assert result.ret == pytest.ExitCode.TESTS_FAILED, "THP-ALPHA-001 still fails"
     assert "THP-CHARLIE-001" in suite.report()["errors"]
+
+
+def test_shrinking_against_an_iut_is_bounded_in_time(suite: FakeSuite) -> None:
+    path = with_iut(suite, '[processes.callee]\ncommand = ["true"]\n')
+    suite.add(
+        "test_shrink_bound",
+        """
+        from hypothesis.internal.conjecture import engine
+
+        @pytest.mark.requirement("THP-CHARLIE-001")
+        def test_bound():
+            assert engine.MAX_SHRINKING_SECONDS == 7
+        """,
+    )
+
+    result = suite.run(
+        "-p", "fixtures.plugin", f"--iut={path}", "--iut-shrink-seconds=7", subprocess=True
+    )
+
+    assert suite.statuses()["THP-CHARLIE-001"] == "passed", result.stdout.str()[-2000:]
