@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 import grpc
+import pytest
 from temporalio.service import RPCStatusCode
 
 from fixtures.proxy import FaultKind, has_token
-from tests.proxy_harness import OK, UNAVAILABLE, Harness, outcomes, rpc_error
+from tests.proxy_harness import OK, UNAVAILABLE, Harness, RunActivity, outcomes, rpc_error
 
 # --- fault rules -----------------------------------------------------------------------------
 
@@ -77,6 +80,22 @@ async def test_dropped_answer_is_applied_upstream(harness: Harness) -> None:
     assert outcomes([not_found]) == [
         ("RespondActivityTaskCompleted", None, grpc.StatusCode.NOT_FOUND, grpc.StatusCode.NOT_FOUND)
     ]
+
+
+@pytest.mark.parametrize("status", [grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.CANCELLED])
+async def test_dropped_answer_says_the_chosen_status(
+    harness: Harness, status: grpc.StatusCode
+) -> None:
+    """``drop_answer(status=...)`` answers that status; the call was applied all the same."""
+    rule = harness.proxy.drop_answer("StartWorkflowExecution", status=status, times=1)
+    workflow_id = f"proxy-{uuid.uuid4()}"
+    start = harness.no_retry.start_workflow(
+        RunActivity.run, args=["echo", "started", 1], id=workflow_id, task_queue=harness.task_queue
+    )
+    assert (await rpc_error(start)).status == RPCStatusCode[status.name]
+    started = harness.direct_no_retry.get_workflow_handle(workflow_id)
+    assert await harness.result(started) == "started"
+    assert [getattr(r, "workflow_id", None) for r in rule.requests] == [workflow_id]
 
 
 async def test_delayed_call_succeeds_and_is_recorded_delayed(harness: Harness) -> None:
