@@ -88,6 +88,14 @@ API_VERSION: Final = "agentic.stigmer.ai/v1"
 AGENT_EXECUTION_KIND: Final = "AgentExecution"
 WORKFLOW_EXECUTION_KIND: Final = "WorkflowExecution"
 
+# --- Starting the callee workflow ------------------------------------------------
+AMBIGUOUS_START_CODES: Final = frozenset(
+    {"DEADLINE_EXCEEDED", "CANCELLED", "UNAVAILABLE", "UNKNOWN", "INTERNAL"}
+)
+"""gRPC codes of an answer to a start that leaves open whether Temporal applied it."""
+AMBIGUOUS_STARTS_RESOLVED: Final = 3
+"""``create`` resolves at least this many ambiguous answers in a row before it answers."""
+
 # --- Errors the caller may see --------------------------------------------------
 CREATE_FAILED_ERROR: Final = "CreateExecutionFailed"
 """ApplicationError type when the caller's ``create`` call fails."""

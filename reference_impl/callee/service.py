@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
-from typing import Any, NoReturn, TypeVar
+from typing import Any, Final, NoReturn, TypeVar
 
 import grpc
 from temporalio.client import Client
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
@@ -28,6 +31,7 @@ from reference_impl.models import (
 from reference_impl.names import (
     AGENT_EXECUTION_KIND,
     AGENT_INVOKE_WORKFLOW,
+    AMBIGUOUS_START_CODES,
     API_VERSION,
     MAX_CALLBACK_TOKEN_BYTES,
     WORKFLOW_EXECUTION_KIND,
@@ -44,6 +48,10 @@ logger = logging.getLogger(__name__)
 Execution = TypeVar("Execution", agent_pb.AgentExecution, wf_pb.WorkflowExecution)
 
 START_FAILED_ERROR = "WorkflowStartFailed"
+START_ATTEMPTS: Final = 6
+"""Starts tried while Temporal's answers stay ambiguous (THP-CREATE-006 asks for at least 4)."""
+FIRST_START_PAUSE_SECONDS: Final = 0.1
+"""The pause before the second start; it doubles before each next one (3.1 s in all)."""
 
 
 def validate_token(token: bytes) -> str | None:
@@ -122,28 +130,68 @@ class _Recorder:
             extra=token_log_fields(token),
         )
         try:
-            await self._client.start_workflow(
-                workflow, workflow_input, id=workflow_id, task_queue=self._queues.callee
-            )
+            await self._start(workflow, workflow_input, workflow_id)
         except RPCError as err:
-            error = ErrorInfo(f"could not start {workflow}: {err.message}", START_FAILED_ERROR)
-            update = StatusUpdate(execution.metadata.id, phase=Phase.FAILED, error=error)
-            self._store.update(
-                type(execution), execution.metadata.id, lambda e: apply_status_update(e, update)
-            )
-            logger.error(
-                "callee create: %s %s recorded as failed: %s",
-                kind,
-                execution.metadata.id,
-                err.message,
-            )
-            await _abort(
-                context,
-                grpc.StatusCode.UNAVAILABLE,
-                f"{kind} {execution.metadata.id} was recorded but its workflow could not start "
-                f"({err.status.name}: {err.message}); is the Temporal server reachable?",
-            )
+            await self._refuse(execution, kind, workflow, err, context)
         return execution
+
+    async def _refuse(
+        self,
+        execution: Execution,
+        kind: str,
+        workflow: str,
+        err: RPCError,
+        context: grpc.aio.ServicerContext[Any, Any],
+    ) -> NoReturn:
+        """Answer UNAVAILABLE to a failed start; record FAILED only if it certainly failed."""
+        execution_id = execution.metadata.id
+        if err.status.name in AMBIGUOUS_START_CODES:
+            # FAILED would be a lie if the workflow did start and runs: leave it PENDING.
+            outcome = "whether its workflow started is unknown"
+        else:
+            error = ErrorInfo(f"could not start {workflow}: {err.message}", START_FAILED_ERROR)
+            update = StatusUpdate(execution_id, phase=Phase.FAILED, error=error)
+            self._store.update(
+                type(execution), execution_id, lambda e: apply_status_update(e, update)
+            )
+            outcome = "its workflow could not start, so it is recorded as failed"
+        logger.error("callee create: %s %s: %s: %s", kind, execution_id, outcome, err.message)
+        await _abort(
+            context,
+            grpc.StatusCode.UNAVAILABLE,
+            f"{kind} {execution_id} was recorded but {outcome} ({err.status.name}: {err.message})",
+        )
+
+    async def _start(self, workflow: str, workflow_input: object, workflow_id: str) -> None:
+        """Start the callee workflow once, however many of Temporal's answers are lost.
+
+        Raises the RPCError of a start that certainly failed, or of the last ambiguous one.
+        """
+        pause = FIRST_START_PAUSE_SECONDS
+        for attempt in range(1, START_ATTEMPTS + 1):
+            try:
+                await self._client.start_workflow(
+                    workflow,
+                    workflow_input,
+                    id=workflow_id,
+                    task_queue=self._queues.callee,
+                    # A retry must not start a second run once the first one has ended.
+                    id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                )
+                return
+            except WorkflowAlreadyStartedError:
+                # The id is this execution's own and new: only an earlier attempt started it.
+                return
+            except RPCError as err:
+                if err.status.name not in AMBIGUOUS_START_CODES or attempt == START_ATTEMPTS:
+                    raise
+                logger.warning(
+                    "callee create: start of %s answered %s; starting it again to find out",
+                    workflow_id,
+                    err.status.name,
+                )
+            await asyncio.sleep(pause)
+            pause *= 2
 
     async def read(
         self, cls: type[Execution], execution_id: str, context: grpc.aio.ServicerContext[Any, Any]
