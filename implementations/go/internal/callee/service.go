@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"google.golang.org/grpc/codes"
@@ -38,17 +40,30 @@ type start struct {
 	input                      any
 }
 
+// startAttempts is how many starts are tried while Temporal's answers stay
+// ambiguous (THP-CREATE-006 asks for at least 4).
+const startAttempts = 6
+
+// firstStartPause comes before the second start and doubles before each next
+// one (3.1 s in all); a variable so that tests can shorten it.
+var firstStartPause = 100 * time.Millisecond
+
 // recordAndStart persists execution under id and starts its workflow. If the
-// workflow cannot start, the execution stays recorded as failed and the
-// answer is UNAVAILABLE.
+// workflow certainly did not start, the execution stays recorded as failed; if
+// whether it started stays unknown, it stays pending. Either way the answer is
+// UNAVAILABLE.
 func (r *recorder) recordAndStart(ctx context.Context, id string, execution proto.Message, tok []byte, s start) error {
 	if err := r.store.Insert(ctx, id, execution); err != nil {
 		return status.Errorf(codes.Internal, "could not record %s %s: %v", s.kind, id, err)
 	}
 	r.log.Info("callee create", append([]any{"kind", s.kind, "execution_id", id}, logging.TokenAttrs(tok)...)...)
-	opts := client.StartWorkflowOptions{ID: s.workflowID, TaskQueue: r.queues.Callee}
-	if _, err := r.client.ExecuteWorkflow(ctx, opts, s.workflow, s.input); err != nil {
-		st := serviceerror.ToStatus(err)
+	st := r.startOnce(ctx, s)
+	if st == nil {
+		return nil
+	}
+	// FAILED would be a lie if the workflow did start and runs: leave it PENDING.
+	outcome := "whether its workflow started is unknown"
+	if !names.AmbiguousStart(st.Code()) {
 		update := models.StatusUpdate{
 			ExecutionID: id,
 			Phase:       models.Ptr(models.PhaseFailed),
@@ -59,12 +74,45 @@ func (r *recorder) recordAndStart(ctx context.Context, id string, execution prot
 		if uerr := updateStored(context.WithoutCancel(ctx), r.store, into, update); uerr != nil {
 			r.log.Error("callee create: could not record the failed start", "execution_id", id, "error", uerr)
 		}
-		r.log.Error("callee create: execution recorded as failed", "kind", s.kind, "execution_id", id, "error", st.Message())
-		return status.Errorf(codes.Unavailable,
-			"%s %s was recorded but its workflow could not start (%s: %s); is the Temporal server reachable?",
-			s.kind, id, names.CodeName(st.Code()), st.Message())
+		outcome = "its workflow could not start, so it is recorded as failed"
 	}
-	return nil
+	r.log.Error("callee create: "+outcome, "kind", s.kind, "execution_id", id, "error", st.Message())
+	return status.Errorf(codes.Unavailable, "%s %s was recorded but %s (%s: %s)",
+		s.kind, id, outcome, names.CodeName(st.Code()), st.Message())
+}
+
+// startOnce starts the callee workflow once, however many of Temporal's answers
+// are lost. It returns nil once started, else the status of a start that
+// certainly failed or of the last ambiguous one.
+func (r *recorder) startOnce(ctx context.Context, s start) *status.Status {
+	opts := client.StartWorkflowOptions{
+		ID:        s.workflowID,
+		TaskQueue: r.queues.Callee,
+		// A retry must not start a second run once the first one has ended.
+		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+	}
+	pause := firstStartPause
+	for attempt := 1; ; attempt++ {
+		_, err := r.client.ExecuteWorkflow(ctx, opts, s.workflow, s.input)
+		var started *serviceerror.WorkflowExecutionAlreadyStarted
+		if err == nil || errors.As(err, &started) {
+			// The id is this execution's own and new: only an earlier attempt started it.
+			return nil
+		}
+		st := serviceerror.ToStatus(err)
+		if !names.AmbiguousStart(st.Code()) || attempt == startAttempts {
+			return st
+		}
+		r.log.Warn("callee create: start answered ambiguously; starting it again to find out",
+			"workflow_id", s.workflowID, "code", names.CodeName(st.Code()))
+		select {
+		case <-ctx.Done():
+			return st
+		case <-time.After(pause):
+		}
+		pause *= 2
+	}
 }
 
 // read answers get: the recorded execution, or NOT_FOUND.
