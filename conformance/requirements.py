@@ -60,6 +60,22 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         rationale=("Launchers and orchestrators need a readiness signal that is not a guess."),
     ),
     Requirement(
+        id="THP-CREATE-006",
+        level=Level.MUST,
+        family="CREATE",
+        statement=(
+            "An execution is recorded EXECUTION_FAILED only when its workflow certainly did not"
+            " start. An answer to the start that leaves open whether Temporal applied it"
+            " (DEADLINE_EXCEEDED, CANCELLED, UNAVAILABLE, UNKNOWN, INTERNAL), even three in a"
+            " row, is resolved before `create` answers: the work then runs once for a `create`"
+            " answered OK and never for one answered with an error."
+        ),
+        rationale=(
+            "A start applied but answered with an error left a phantom: the execution recorded"
+            " failed while its workflow ran the work, and the caller's retry ran it again."
+        ),
+    ),
+    Requirement(
         id="THP-TOKEN-001",
         level=Level.MUST,
         family="TOKEN",
