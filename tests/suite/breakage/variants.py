@@ -120,6 +120,16 @@ def create_accepts_empty_agent_id(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(service, "validate_agent_execution", validate)
 
 
+@variant(
+    "create-fails-ambiguous-start",
+    breaks=("THP-CREATE-006",),
+    tests=("conformance/test_create.py::test_ambiguous_start_runs_the_work_once",),
+)
+def create_fails_ambiguous_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ambiguous start is taken for a failed one: recorded FAILED, answered UNAVAILABLE."""
+    monkeypatch.setattr(service, "AMBIGUOUS_START_CODES", frozenset())
+
+
 # --- TOKEN ------------------------------------------------------------------------------------
 
 TOKEN_COLUMN_BYTES: Final = 255
