@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from temporalio.service import RPCError, RPCStatusCode
 
 from fixtures.errors import HarnessError, ServerStartError, harness_error
 from fixtures.iut import IutStartError
@@ -47,6 +48,8 @@ def test_a_server_that_does_not_start_is_an_error_not_a_failure(
         (RuntimeError("the IUT answered nonsense"), "call", False),
         (AssertionError("caller left pending"), "teardown", False),
         (IutStartError("callee exited"), "setup", False),
+        (RPCError("connection refused", RPCStatusCode.UNAVAILABLE, b""), "call", True),
+        (RPCError("workflow not found", RPCStatusCode.NOT_FOUND, b""), "call", False),
     ],
 )
 def test_which_failures_are_the_harness_s_own(
