@@ -33,12 +33,12 @@ from conformance.results import (
     EXIT_STATUS,
     CaseResult,
     Outcome,
-    Status,
     Summary,
     UntestedPolicy,
     aggregate,
     verdict,
 )
+from conformance.terminal import write_summary
 
 REQUIREMENT_PROPERTY: Final = "requirement"
 """Name of the JUnit ``<property>`` (and user property) carrying a test's requirement id."""
@@ -349,49 +349,12 @@ class ConformancePlugin:
             add_verdict(path, self.summary)
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        """Count the statuses, list the requirements that did not pass, then the verdict.
-
-        With ``-v``, every requirement's line.
-        """
+        """Count the statuses, list the requirements that did not pass, then the verdict."""
         summary = self.summary
         if summary is None or self.config.option.collectonly:
             return
         if not self.collected and not summary.session_errors:
             return
-        write = terminalreporter
-        write.section("conformance requirements")
-        counts = reporting.status_counts(summary)
-        write.line(f"{len(summary.requirements)} requirements: {counts}")
-        header, rows = reporting.terminal_table(summary)
-        verbose = self.config.get_verbosity() > 0
-        shown = [
-            (line, result)
-            for line, result in rows
-            if verbose or result.status not in (Status.PASSED, Status.NOT_TESTED)
-        ]
-        if shown:
-            write.line(header, bold=True)
-        for line, result in shown:
-            failed = result.status is Status.FAILED
-            blocking = result.requirement.id in summary.verdict.blocking
-            write.line(
-                line,
-                red=blocking,
-                yellow=(failed and not blocking) or result.status is Status.ERROR,
-                green=result.status is Status.PASSED,
-            )
-        untested = summary.verdict.untested
-        not_tested = [i for i in summary.verdict.not_tested if i not in untested]
-        if not_tested and not verbose:
-            write.line(f"not tested ({len(not_tested)}): " + ", ".join(not_tested), yellow=True)
-        if untested and summary.verdict.untested_policy is not UntestedPolicy.IGNORE:
-            write.line(
-                f"{len(untested)} requirement(s) without any test: " + ", ".join(untested),
-                yellow=True,
-            )
         report_dir = self.config.getoption("conformance_report_dir")
-        if report_dir:
-            where = self.config.invocation_params.dir / report_dir
-            write.line(f"reports: {where} ({reporting.MARKDOWN_NAME}, {reporting.JSON_NAME})")
-        headline = reporting.headline(summary)
-        write.line(f"conformance: {headline}", bold=True, red=summary.exit_status != 0)
+        where = self.config.invocation_params.dir / report_dir if report_dir else None
+        write_summary(terminalreporter, summary, self.config.get_verbosity() > 0, where)
