@@ -93,6 +93,16 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         rationale=("Executions run for hours; a deploy must not strand pending callers."),
     ),
     Requirement(
+        id="THP-TOKEN-003",
+        level=Level.MUST,
+        family="TOKEN",
+        statement=(
+            "The store file at HANDSHAKE_STORE_PATH, and any file the store creates beside it,"
+            " is readable and writable by its owner only (mode 0600), whatever the umask."
+        ),
+        rationale=("The store holds tokens, credentials that complete someone else's activity."),
+    ),
+    Requirement(
         id="THP-COMPLETE-001",
         level=Level.MUST,
         family="COMPLETE",
