@@ -363,6 +363,18 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         rationale=("These four points let an operator follow one handshake across services."),
     ),
     Requirement(
+        id="THP-LOG-004",
+        level=Level.SHOULD,
+        family="LOG",
+        statement=(
+            "Wherever the preview is logged, `token_fingerprint` is logged too: the first 12"
+            " lowercase hex characters of the SHA-256 of the whole token bytes."
+        ),
+        rationale=(
+            "Tokens often share a preview; the fingerprint tells concurrent handshakes apart."
+        ),
+    ),
+    Requirement(
         id="THP-CANCEL-001",
         level=Level.SHOULD,
         family="CANCEL",
