@@ -93,6 +93,16 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         rationale=("Executions run for hours; a deploy must not strand pending callers."),
     ),
     Requirement(
+        id="THP-TOKEN-003",
+        level=Level.MUST,
+        family="TOKEN",
+        statement=(
+            "The store file at HANDSHAKE_STORE_PATH, and any file the store creates beside it,"
+            " is readable and writable by its owner only (mode 0600), whatever the umask."
+        ),
+        rationale=("The store holds tokens, credentials that complete someone else's activity."),
+    ),
+    Requirement(
         id="THP-COMPLETE-001",
         level=Level.MUST,
         family="COMPLETE",
@@ -351,6 +361,18 @@ REQUIREMENTS: tuple[Requirement, ...] = (
             " callee create, workflow start and completion attempt."
         ),
         rationale=("These four points let an operator follow one handshake across services."),
+    ),
+    Requirement(
+        id="THP-LOG-004",
+        level=Level.SHOULD,
+        family="LOG",
+        statement=(
+            "Wherever the preview is logged, `token_fingerprint` is logged too: the first 12"
+            " lowercase hex characters of the SHA-256 of the whole token bytes."
+        ),
+        rationale=(
+            "Tokens often share a preview; the fingerprint tells concurrent handshakes apart."
+        ),
     ),
     Requirement(
         id="THP-CANCEL-001",

@@ -1,8 +1,11 @@
-"""Token logging: the preview rule, no full token anywhere, the preview at each logging point."""
+"""Token logging: the preview rule, no full token anywhere, preview, length and fingerprint at
+each logging point."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import hashlib
 
 import pytest
 from hypothesis import example, given
@@ -24,6 +27,17 @@ def expected_preview(token: bytes) -> str:
     """The rule of SPEC.md, written here independently of any implementation."""
     text = base64.b64encode(token).decode()
     return text if len(text) <= TOKEN_PREVIEW_CHARS else text[:TOKEN_PREVIEW_CHARS] + "..."
+
+
+def expected_fingerprint(token: bytes) -> str:
+    """The fingerprint of SPEC.md: the first 12 lowercase hex characters of the SHA-256."""
+    return hashlib.sha256(token).hexdigest()[:12]
+
+
+def logging_points(lines: list[str], token: bytes) -> list[str]:
+    """The lines that log ``token`` by its preview and length, as each logging point does."""
+    preview, length = expected_preview(token), str(len(token))
+    return [line for line in lines if preview in line and "token_length" in line and length in line]
 
 
 def leaked_forms(token: bytes) -> list[str]:
@@ -88,13 +102,52 @@ async def test_no_log_line_carries_a_full_token(
             assert not leaks, f"token rendering logged: {leaks[0][:200]}"
 
 
-@pytest.mark.requirement("THP-LOG-003")
-async def test_preview_and_length_at_each_logging_point(deployment: Deployment) -> None:
+@pytest.mark.requirement("THP-LOG-003", "THP-LOG-004")
+async def test_preview_length_and_fingerprint_at_each_logging_point(deployment: Deployment) -> None:
     agent_id = deployment.new_agent()
     deployment.agent.script(agent_id, result="ok")
     result = await deployment.run_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
     token = (await deployment.settled_agent(result["execution_id"])).spec.callback_token
-    preview, length = expected_preview(token), str(len(token))
-    points = [line for line in deployment.logs.lines if preview in line and length in line]
+    points = logging_points(deployment.logs.lines, token)
     # Caller extraction, callee create, workflow start, completion attempt.
     assert len(points) >= 4, points
+    fingerprint = expected_fingerprint(token)
+    missing = [line for line in points if fingerprint not in line]
+    assert not missing, f"logging points without token_fingerprint={fingerprint}: {missing}"
+
+
+HANDSHAKES = 5
+
+
+@pytest.mark.requirement("THP-LOG-004")
+async def test_fingerprints_tell_concurrent_handshakes_apart(deployment: Deployment) -> None:
+    agent_ids = [deployment.new_agent(f"traced{i}") for i in range(HANDSHAKES)]
+    for agent_id in agent_ids:
+        deployment.agent.script(agent_id, result={"agent": agent_id})
+    results = await asyncio.gather(
+        *(
+            deployment.run_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
+            for agent_id in agent_ids
+        )
+    )
+    tokens = [
+        (await deployment.settled_agent(r["execution_id"])).spec.callback_token for r in results
+    ]
+    fingerprints = {expected_fingerprint(token) for token in tokens}
+    assert all(tokens), "every handshake handed off a token"
+    assert len(fingerprints) == HANDSHAKES, "each handshake's fingerprint is its own"
+
+    lines = deployment.logs.lines
+    for token in tokens:
+        # Tokens may share their preview and length: a point that shows this token's may be
+        # another's, so it must carry the fingerprint of one of the tokens it could be.
+        alike = {
+            expected_fingerprint(t)
+            for t in tokens
+            if (expected_preview(t), len(t)) == (expected_preview(token), len(token))
+        }
+        for line in logging_points(lines, token):
+            assert any(f in line for f in alike), f"a point without its token's fingerprint: {line}"
+        traced = [line for line in lines if expected_fingerprint(token) in line]
+        # Caller extraction, callee create, workflow start, completion attempt.
+        assert len(traced) >= 4, f"{expected_fingerprint(token)} is logged at {traced}"

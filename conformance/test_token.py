@@ -15,6 +15,9 @@ from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as ag
 from reference_impl.models import CallAgentInput, RunTaskInput
 from reference_impl.names import MAX_CALLBACK_TOKEN_BYTES, agent_invoke_workflow_id
 
+STORE_SIDECARS = ("-wal", "-shm", "-journal")
+"""Files SQLite creates beside a database; an implementation may use another store."""
+
 
 @pytest.mark.requirement("THP-TOKEN-001")
 @given(token=tokens)
@@ -65,6 +68,21 @@ async def test_pending_handshake_completes_across_a_callee_restart(deployment: D
     deployment.agent.release(agent_id)
     result = await handle.result()
     assert result == {"execution_id": execution_id, "output": {"survived": True}}
+
+
+@pytest.mark.requirement("THP-TOKEN-003")
+async def test_store_files_are_private(deployment: Deployment) -> None:
+    agent_id = deployment.new_agent()
+    deployment.agent.script(agent_id, result="ok")
+    result = await deployment.run_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
+    assert (await deployment.get_agent(result["execution_id"])).spec.callback_token
+
+    store = deployment.store_path
+    files = [store, *(store.with_name(store.name + s) for s in STORE_SIDECARS)]
+    modes = {f.name: f.stat().st_mode & 0o777 for f in files if f.exists()}
+    assert store.name in modes, f"no store file at HANDSHAKE_STORE_PATH {store}"
+    shared = {name: oct(mode) for name, mode in modes.items() if mode & 0o077}
+    assert not shared, f"store files readable or writable by others: {shared}"
 
 
 @pytest.mark.requirement("THP-BADTOKEN-001")

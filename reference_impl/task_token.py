@@ -11,11 +11,8 @@ from reference_impl.names import TOKEN_FINGERPRINT_CHARS, TOKEN_PREVIEW_CHARS
 
 
 def token_preview(token: bytes) -> str:
-    """The only form of a token that may be logged.
-
-    Standard base64 (padded); if longer than 20 characters, its first 20
-    followed by ``...``, else the whole string.
-    """
+    """A loggable form of a token: standard padded base64, cut to its first 20 characters
+    followed by ``...`` when longer, else whole. The fingerprint is the other loggable form."""
     text = encode_token(token)
     if len(text) > TOKEN_PREVIEW_CHARS:
         return text[:TOKEN_PREVIEW_CHARS] + "..."
@@ -30,15 +27,19 @@ def token_fingerprint(token: bytes) -> str:
 
 
 def token_fields(token: bytes) -> dict[str, str | int]:
-    """The structured log fields of a token: ``token_preview`` and ``token_length`` (bytes)."""
-    return {"token_preview": token_preview(token), "token_length": len(token)}
+    """The structured log fields of a token: preview, length in bytes and fingerprint."""
+    return {
+        "token_preview": token_preview(token),
+        "token_length": len(token),
+        "token_fingerprint": token_fingerprint(token),
+    }
 
 
 def describe_token(token: bytes) -> str:
-    """A token as log messages show it: ``token_preview=… token_length=…`` (bytes)."""
+    """A token as log messages show it: ``token_preview=… token_length=… token_fingerprint=…``."""
     if not token:
         return "no callback token"
-    return f"token_preview={token_preview(token)} token_length={len(token)}"
+    return " ".join(f"{key}={value}" for key, value in token_fields(token).items())
 
 
 def encode_token(token: bytes) -> str:

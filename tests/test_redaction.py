@@ -12,7 +12,7 @@ from temporalio.bridge.proto import ActivityTaskCompletion
 from temporalio.bridge.proto.activity_result import ActivityExecutionResult, Success
 
 from reference_impl.redaction import install_token_redaction, mask_token, token_log_fields
-from reference_impl.task_token import token_preview
+from reference_impl.task_token import token_fingerprint, token_preview
 from tests.log_capture import Capture, renderings
 
 TOKEN_SIZES = [16, 72, 73, 122]
@@ -134,11 +134,15 @@ def test_masked_token_inside_a_container_is_redacted(
 def test_token_log_fields_masks_and_carries_only_the_preview(
     capture: tuple[logging.Logger, Capture], size: int
 ) -> None:
-    """``token_log_fields`` gives preview and byte length, and masks the token."""
+    """``token_log_fields`` gives preview, byte length and fingerprint, and masks the token."""
     logger, handler = capture
     token = fresh_token(size)
     fields = token_log_fields(token)
-    assert fields == {"token_preview": token_preview(token), "token_length": size}
+    assert fields == {
+        "token_preview": token_preview(token),
+        "token_length": size,
+        "token_fingerprint": token_fingerprint(token),
+    }
     logger.info("leak attempt %s", base64.urlsafe_b64encode(token).decode(), extra=fields)
     assert_only_preview(handler, token)
 

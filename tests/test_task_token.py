@@ -157,6 +157,11 @@ def test_fingerprints_of_distinct_tokens_are_distinct(tokens: list[bytes]) -> No
     assert len({token_fingerprint(t) for t in tokens}) == len(tokens)
 
 
-def test_log_fields_do_not_carry_the_fingerprint_yet() -> None:
-    """The emitted log fields stay preview and length until the log format changes on purpose."""
-    assert set(token_fields(b"\x01" * 81)) == {"token_preview", "token_length"}
+def test_log_fields_are_preview_length_and_fingerprint() -> None:
+    """The emitted log fields: preview, length in bytes and fingerprint, nothing else."""
+    token = b"\x01" * 81
+    assert token_fields(token) == {
+        "token_preview": token_preview(token),
+        "token_length": 81,
+        "token_fingerprint": token_fingerprint(token),
+    }

@@ -6,6 +6,7 @@ comes back exactly as it was received (any bytes, NUL and non-UTF-8 included).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -39,6 +40,8 @@ class ExecutionStore:
     def __init__(self, path: str | Path = ":memory:") -> None:
         """Open (or create) the store at ``path``; ``:memory:`` keeps nothing on disk."""
         self.path = str(path)
+        if self.path != ":memory:":
+            _create_private(self.path)
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
         with self._lock:
@@ -95,6 +98,17 @@ class ExecutionStore:
                 raise
             self._db.execute("COMMIT")
         return execution
+
+
+def _create_private(path: str) -> None:
+    """Create the store file owner-only (0600), or make an existing one so, whatever the umask."""
+    # The file holds tokens, which are credentials. SQLite creates its -wal, -shm and
+    # -journal files with the database file's mode, so they are private too.
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
 
 
 def _kind(execution: AgentExecution | WorkflowExecution) -> str:

@@ -382,3 +382,7 @@ class _RunTimeoutClient:
 
     async def start_workflow(self, *args: Any, **kwargs: Any) -> Any:
         return await self._client.start_workflow(*args, run_timeout=CALLEE_RUN_TIMEOUT, **kwargs)
+
+
+# The privacy variants live in their own module, which registers them here as it is imported.
+from tests.suite.breakage import privacy  # noqa: E402, F401

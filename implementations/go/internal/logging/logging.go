@@ -44,10 +44,14 @@ func SDKLogger(logger *slog.Logger) sdklog.Logger {
 	return sdklog.NewStructuredLogger(logger.With("logger", "temporal"))
 }
 
-// TokenAttrs are the attributes of a log record about a token: its preview
-// and its length in bytes. It also masks the token, so every code path that
-// logs a token protects it.
+// TokenAttrs are the attributes of a log record about a token: its preview,
+// its length in bytes and its fingerprint. It also masks the token, so every
+// code path that logs a token protects it.
 func TokenAttrs(tok []byte) []any {
 	Mask(tok)
-	return []any{"token_preview", token.Preview(tok), "token_length", len(tok)}
+	return []any{
+		"token_preview", token.Preview(tok),
+		"token_length", len(tok),
+		"token_fingerprint", token.Fingerprint(tok),
+	}
 }

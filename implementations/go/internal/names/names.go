@@ -73,6 +73,7 @@ const (
 	CompletionInitialInterval  = time.Second
 	MaxCallbackTokenBytes      = 4096
 	TokenPreviewChars          = 20
+	TokenFingerprintChars      = 12
 	APIVersion                 = "agentic.stigmer.ai/v1"
 	AgentExecutionKind         = "AgentExecution"
 	WorkflowExecutionKind      = "WorkflowExecution"

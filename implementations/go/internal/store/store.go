@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 
 	"google.golang.org/protobuf/proto"
@@ -43,6 +44,11 @@ type Store struct {
 
 // Open opens (or creates) the store at path; ":memory:" keeps nothing on disk.
 func Open(path string) (*Store, error) {
+	if path != ":memory:" {
+		if err := createPrivate(path); err != nil {
+			return nil, fmt.Errorf("open store %s: %w", path, err)
+		}
+	}
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
 		return nil, err
@@ -59,6 +65,22 @@ func Open(path string) (*Store, error) {
 		}
 	}
 	return &Store{db: db}, nil
+}
+
+// createPrivate creates the store file owner-only (0600), or makes an
+// existing one so, whatever the umask. The file holds tokens, which are
+// credentials; SQLite creates its -wal, -shm and -journal files with the
+// database file's mode, so they are private too.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // Close closes the database.

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	pb "github.com/stigmer/handshake-conformance/implementations/go/gen/agentexecutionv1"
@@ -50,5 +52,32 @@ func TestTokenByteExactAcrossReopen(t *testing.T) {
 	var nf *NotFoundError
 	if err := s.Get(ctx, "nope", &back); !errors.As(err, &nf) || err.Error() != "no AgentExecution with id 'nope'" {
 		t.Errorf("unknown id: %v", err)
+	}
+}
+
+func TestStoreFilesAreOwnerOnly(t *testing.T) {
+	old := syscall.Umask(0)
+	defer syscall.Umask(old)
+	path := filepath.Join(t.TempDir(), "store.sqlite3")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	e := &pb.AgentExecution{Metadata: &pb.ApiResourceMetadata{Id: "aex-1"}}
+	if err := s.Insert(context.Background(), "aex-1", e); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		info, err := os.Stat(name)
+		if errors.Is(err, os.ErrNotExist) && name != path {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := info.Mode().Perm(); mode&0o077 != 0 {
+			t.Errorf("%s has mode %o, want owner-only", filepath.Base(name), mode)
+		}
 	}
 }

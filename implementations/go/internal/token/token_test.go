@@ -32,3 +32,19 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal("Decode accepted garbage")
 	}
 }
+
+func TestFingerprint(t *testing.T) {
+	cases := []struct {
+		token []byte
+		want  string
+	}{
+		{nil, "e3b0c44298fc"},
+		{[]byte("abc"), "ba7816bf8f01"},
+		{make([]byte, 72), "834a709ba253"},
+	}
+	for _, c := range cases {
+		if got := Fingerprint(c.token); got != c.want {
+			t.Errorf("Fingerprint(%d bytes) = %q, want %q", len(c.token), got, c.want)
+		}
+	}
+}
