@@ -103,3 +103,25 @@ INVALID_TOKEN_ERROR: Final = "InvalidCallbackToken"
 """ApplicationError type of the system activity when Temporal rejects the token."""
 CANCELLED_ERROR: Final = "ExecutionCancelled"
 """ApplicationError type (non-retryable) with which a cancelled callee fails the caller."""
+CANCELLED_MESSAGE: Final = "the execution was cancelled"
+"""The message of the ``ExecutionCancelled`` error."""
+WORKFLOW_TASK_FAILED_ERROR: Final = "WorkflowTaskFailed"
+"""ApplicationError type (retryable) of a failed task on the workflow path."""
+WORKFLOW_START_FAILED_ERROR: Final = "WorkflowStartFailed"
+"""Error type recorded when Temporal certainly refused to start the callee workflow."""
+DEFAULT_ERROR_TYPE: Final = "AgentExecutionFailed"
+"""Type of an execution error built without one."""
+ACTIVITY_FAILURE_TYPES: Final = {
+    "timeout_failure_info": "TimeoutError",
+    "canceled_failure_info": "CancelledError",
+    "terminated_failure_info": "TerminatedError",
+    "server_failure_info": "ServerError",
+}
+"""Error type of a work failure that is no ApplicationError, by Temporal's ``Failure`` info."""
+CAUSELESS_FAILURE_TYPE: Final = "ActivityError"
+"""Error type of a work failure that carries no cause."""
+
+# --- Messages --------------------------------------------------------------------
+AGENT_EXECUTION_NOUN: Final = "agent execution"
+WORKFLOW_EXECUTION_NOUN: Final = "workflow execution"
+"""The ``<kind>`` of ``create <kind> failed: <CODE>: <details>``, by path."""

@@ -28,9 +28,11 @@ from reference_impl.models import (
     ExecutionResult,
 )
 from reference_impl.names import (
+    AGENT_EXECUTION_NOUN,
     CALL_AGENT_ACTIVITY,
     CALL_WORKFLOW_ACTIVITY,
     CREATE_FAILED_ERROR,
+    WORKFLOW_EXECUTION_NOUN,
 )
 from reference_impl.redaction import token_log_fields
 from reference_impl.task_token import describe_token
@@ -95,7 +97,7 @@ class CallerActivities:
             found = await self._agent_queries.get(agent_pb.AgentExecutionId(value=execution_id))
             return found.status
 
-        return await _hand_off("agent execution", input.hand_off_token, create, get)
+        return await _hand_off(AGENT_EXECUTION_NOUN, input.hand_off_token, create, get)
 
     @activity.defn(name=CALL_WORKFLOW_ACTIVITY)
     async def call_workflow(self, input: CallWorkflowInput) -> Any:
@@ -121,7 +123,7 @@ class CallerActivities:
             found = await self._workflow_queries.get(wf_pb.WorkflowExecutionId(value=execution_id))
             return found.status
 
-        return await _hand_off("workflow execution", input.hand_off_token, create, get)
+        return await _hand_off(WORKFLOW_EXECUTION_NOUN, input.hand_off_token, create, get)
 
 
 async def _hand_off(
