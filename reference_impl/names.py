@@ -99,6 +99,19 @@ AMBIGUOUS_STARTS_RESOLVED: Final = 3
 # --- Errors the caller may see --------------------------------------------------
 CREATE_FAILED_ERROR: Final = "CreateExecutionFailed"
 """ApplicationError type when the caller's ``create`` call fails."""
+PERMANENT_CREATE_CODES: Final = frozenset(
+    {
+        "INVALID_ARGUMENT",
+        "NOT_FOUND",
+        "ALREADY_EXISTS",
+        "PERMISSION_DENIED",
+        "FAILED_PRECONDITION",
+        "OUT_OF_RANGE",
+        "UNIMPLEMENTED",
+        "UNAUTHENTICATED",
+    }
+)
+"""gRPC codes of a failed ``create`` that no retry can fix: its error is non-retryable."""
 INVALID_TOKEN_ERROR: Final = "InvalidCallbackToken"
 """ApplicationError type of the system activity when Temporal rejects the token."""
 CANCELLED_ERROR: Final = "ExecutionCancelled"
