@@ -1,7 +1,7 @@
 """Protocol names and constants of the token handshake: the one home for them.
 
-Every implementation, in any language, must use these exact names; SPEC.md
-states the same values.
+Every implementation, in any language, must use these exact names; SPEC.md's
+section 13 is generated from this module (``python -m conformance.spec --write SPEC.md``).
 """
 
 from __future__ import annotations
