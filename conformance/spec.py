@@ -1,7 +1,9 @@
-"""Keeps SPEC.md's requirements section identical to the catalogue.
+"""Keeps SPEC.md's generated sections identical to their sources.
 
-``python -m conformance.spec --check SPEC.md`` fails on drift; ``--write SPEC.md``
-regenerates the section between the two markers; no option prints it.
+Two sections are generated: the requirements (from the catalogue) and the names,
+constants and shapes (``conformance.contract``, from ``reference_impl.names`` and
+``reference_impl.models``). ``python -m conformance.spec --check SPEC.md`` fails on drift
+of either; ``--write SPEC.md`` regenerates both between their markers; no option prints them.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ import argparse
 import difflib
 import sys
 from pathlib import Path
-from typing import Final
+from typing import Final, NamedTuple
 
+from conformance import contract
 from conformance.catalogue import DEFAULT_REFERENCE, load, render_markdown
 
 BEGIN_MARKER: Final = (
@@ -20,54 +23,88 @@ BEGIN_MARKER: Final = (
 END_MARKER: Final = "<!-- END requirements -->"
 
 
-def _bounds(document: str) -> tuple[int, int]:
-    begin = document.find(BEGIN_MARKER)
-    end = document.find(END_MARKER)
+class Section(NamedTuple):
+    """A generated section: its name, its markers and its expected text."""
+
+    name: str
+    begin: str
+    end: str
+    text: str
+
+
+def _bounds(document: str, begin_marker: str, end_marker: str) -> tuple[int, int]:
+    begin = document.find(begin_marker)
+    end = document.find(end_marker)
     if begin < 0 or end < begin:
-        raise ValueError(f"the document lacks the markers {BEGIN_MARKER!r} ... {END_MARKER!r}")
-    return begin + len(BEGIN_MARKER), end
+        raise ValueError(f"the document lacks the markers {begin_marker!r} ... {end_marker!r}")
+    return begin + len(begin_marker), end
 
 
-def extract(document: str) -> str:
+def extract(document: str, begin_marker: str = BEGIN_MARKER, end_marker: str = END_MARKER) -> str:
     """The generated section of ``document``, without its markers."""
-    begin, end = _bounds(document)
+    begin, end = _bounds(document, begin_marker, end_marker)
     return document[begin:end].strip("\n") + "\n"
 
 
-def splice(document: str, section: str) -> str:
+def splice(
+    document: str, section: str, begin_marker: str = BEGIN_MARKER, end_marker: str = END_MARKER
+) -> str:
     """``document`` with the text between the markers replaced by ``section``."""
-    begin, end = _bounds(document)
+    begin, end = _bounds(document, begin_marker, end_marker)
     body = section.strip("\n")
     return f"{document[:begin]}\n\n{body}\n\n{document[end:]}"
 
 
+def sections(catalogue: str = DEFAULT_REFERENCE) -> list[Section]:
+    """Every generated section of SPEC.md, as its sources render it now."""
+    return [
+        Section("requirements", BEGIN_MARKER, END_MARKER, render_markdown(load(catalogue))),
+        Section("contract", contract.BEGIN_MARKER, contract.END_MARKER, contract.render()),
+    ]
+
+
+def drift(path: Path, document: str, section: Section) -> list[str]:
+    """The unified diff from ``document``'s section to the expected one; empty if none."""
+    current = extract(document, section.begin, section.end)
+    return list(
+        difflib.unified_diff(
+            current.splitlines(keepends=True),
+            section.text.splitlines(keepends=True),
+            f"{path} ({section.name} section)",
+            section.name,
+        )
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Print, check or write the catalogue's Markdown section."""
+    """Print, check or write the generated sections."""
     parser = argparse.ArgumentParser(prog="python -m conformance.spec", description=__doc__)
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--check", type=Path, metavar="FILE", help="exit 1 if FILE's section drifted")
-    mode.add_argument("--write", type=Path, metavar="FILE", help="regenerate FILE's section")
+    mode.add_argument(
+        "--check", type=Path, metavar="FILE", help="exit 1 if FILE's sections drifted"
+    )
+    mode.add_argument("--write", type=Path, metavar="FILE", help="regenerate FILE's sections")
     parser.add_argument("--catalogue", default=DEFAULT_REFERENCE, help="module:attribute")
     args = parser.parse_args(argv)
-    section = render_markdown(load(args.catalogue))
+    expected = sections(args.catalogue)
     if args.write is not None:
-        args.write.write_text(splice(args.write.read_text(), section))
+        document = args.write.read_text()
+        for s in expected:
+            document = splice(document, s.text, s.begin, s.end)
+        args.write.write_text(document)
         return 0
     if args.check is None:
-        sys.stdout.write(section)
+        sys.stdout.write("\n".join(s.text for s in expected))
         return 0
-    current = extract(args.check.read_text())
-    if current == section:
-        return 0
-    diff = difflib.unified_diff(
-        current.splitlines(keepends=True),
-        section.splitlines(keepends=True),
-        f"{args.check} (requirements section)",
-        "catalogue",
-    )
-    sys.stdout.writelines(diff)
-    print(f"{args.check}: requirements section differs from the catalogue; run with --write")
-    return 1
+    document = args.check.read_text()
+    status = 0
+    for s in expected:
+        diff = drift(args.check, document, s)
+        if diff:
+            sys.stdout.writelines(diff)
+            print(f"{args.check}: {s.name} section differs from its source; run with --write")
+            status = 1
+    return status
 
 
 if __name__ == "__main__":

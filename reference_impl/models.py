@@ -16,6 +16,7 @@ from typing import Any
 from reference_impl.names import (
     AGENT_RUNNER_TASK_QUEUE,
     CALLEE_TASK_QUEUE,
+    DEFAULT_ERROR_TYPE,
     WORKFLOW_RUNNER_TASK_QUEUE,
 )
 
@@ -25,7 +26,7 @@ class ErrorInfo:
     """An execution's error as the caller's activity must see it."""
 
     message: str
-    type: str = "AgentExecutionFailed"
+    type: str = DEFAULT_ERROR_TYPE
     non_retryable: bool = False
     details: list[Any] = field(default_factory=list)
 

@@ -1,7 +1,7 @@
 """Protocol names and constants of the token handshake: the one home for them.
 
-Every implementation, in any language, must use these exact names; SPEC.md
-states the same values.
+Every implementation, in any language, must use these exact names; SPEC.md's
+section 13 is generated from this module (``python -m conformance.spec --write SPEC.md``).
 """
 
 from __future__ import annotations
@@ -99,7 +99,42 @@ AMBIGUOUS_STARTS_RESOLVED: Final = 3
 # --- Errors the caller may see --------------------------------------------------
 CREATE_FAILED_ERROR: Final = "CreateExecutionFailed"
 """ApplicationError type when the caller's ``create`` call fails."""
+PERMANENT_CREATE_CODES: Final = frozenset(
+    {
+        "INVALID_ARGUMENT",
+        "NOT_FOUND",
+        "ALREADY_EXISTS",
+        "PERMISSION_DENIED",
+        "FAILED_PRECONDITION",
+        "OUT_OF_RANGE",
+        "UNIMPLEMENTED",
+        "UNAUTHENTICATED",
+    }
+)
+"""gRPC codes of a failed ``create`` that no retry can fix: its error is non-retryable."""
 INVALID_TOKEN_ERROR: Final = "InvalidCallbackToken"
 """ApplicationError type of the system activity when Temporal rejects the token."""
 CANCELLED_ERROR: Final = "ExecutionCancelled"
 """ApplicationError type (non-retryable) with which a cancelled callee fails the caller."""
+CANCELLED_MESSAGE: Final = "the execution was cancelled"
+"""The message of the ``ExecutionCancelled`` error."""
+WORKFLOW_TASK_FAILED_ERROR: Final = "WorkflowTaskFailed"
+"""ApplicationError type (retryable) of a failed task on the workflow path."""
+WORKFLOW_START_FAILED_ERROR: Final = "WorkflowStartFailed"
+"""Error type recorded when Temporal certainly refused to start the callee workflow."""
+DEFAULT_ERROR_TYPE: Final = "AgentExecutionFailed"
+"""Type of an execution error built without one."""
+ACTIVITY_FAILURE_TYPES: Final = {
+    "timeout_failure_info": "TimeoutError",
+    "canceled_failure_info": "CancelledError",
+    "terminated_failure_info": "TerminatedError",
+    "server_failure_info": "ServerError",
+}
+"""Error type of a work failure that is no ApplicationError, by Temporal's ``Failure`` info."""
+CAUSELESS_FAILURE_TYPE: Final = "ActivityError"
+"""Error type of a work failure that carries no cause."""
+
+# --- Messages --------------------------------------------------------------------
+AGENT_EXECUTION_NOUN: Final = "agent execution"
+WORKFLOW_EXECUTION_NOUN: Final = "workflow execution"
+"""The ``<kind>`` of ``create <kind> failed: <CODE>: <details>``, by path."""

@@ -7,10 +7,12 @@ import pkgutil
 from pathlib import Path
 
 import pytest
+from temporalio import exceptions as temporal_errors
 
 import conformance
 from conformance import spec
 from conformance.catalogue import REQUIREMENTS
+from reference_impl import names
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,3 +40,38 @@ def requirement_ids_under_test() -> set[str]:
 def test_every_requirement_has_a_conformance_test() -> None:
     untested = {r.id for r in REQUIREMENTS} - requirement_ids_under_test()
     assert not untested, f"requirements without a test: {sorted(untested)}"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("CANCELLED_ERROR", "Cancelled"), ("AGENT_INVOKE_WORKFLOW", "stigmer/agent/invoke")],
+)
+def test_a_changed_name_is_detected_as_drift(
+    name: str, value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(names, name, value)
+    assert spec.main(["--check", str(ROOT / "SPEC.md")]) == 1
+    assert "contract section differs" in capsys.readouterr().out
+
+
+def test_a_changed_queue_default_is_detected_as_drift(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(names.TaskQueues, "__init__", _renamed_queues)
+    assert spec.main(["--check", str(ROOT / "SPEC.md")]) == 1
+
+
+def _renamed_queues(self: names.TaskQueues) -> None:
+    object.__setattr__(self, "callee", "renamed")
+    for other in ("agent_runner", "workflow_runner", "caller"):
+        object.__setattr__(self, other, other)
+
+
+def test_the_failure_types_are_the_reference_class_names() -> None:
+    """The reference names a non-application failure by its class: the contract's types."""
+    classes = {
+        "timeout_failure_info": temporal_errors.TimeoutError,
+        "canceled_failure_info": temporal_errors.CancelledError,
+        "terminated_failure_info": temporal_errors.TerminatedError,
+        "server_failure_info": temporal_errors.ServerError,
+    }
+    assert {info: c.__name__ for info, c in classes.items()} == names.ACTIVITY_FAILURE_TYPES
+    assert temporal_errors.ActivityError.__name__ == names.CAUSELESS_FAILURE_TYPE

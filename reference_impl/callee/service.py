@@ -36,6 +36,7 @@ from reference_impl.names import (
     MAX_CALLBACK_TOKEN_BYTES,
     WORKFLOW_EXECUTION_KIND,
     WORKFLOW_INVOKE_WORKFLOW,
+    WORKFLOW_START_FAILED_ERROR,
     TaskQueues,
     agent_invoke_workflow_id,
     workflow_invoke_workflow_id,
@@ -47,7 +48,6 @@ logger = logging.getLogger(__name__)
 
 Execution = TypeVar("Execution", agent_pb.AgentExecution, wf_pb.WorkflowExecution)
 
-START_FAILED_ERROR = "WorkflowStartFailed"
 START_ATTEMPTS: Final = 6
 """Starts tried while Temporal's answers stay ambiguous (THP-CREATE-006 asks for at least 4)."""
 FIRST_START_PAUSE_SECONDS: Final = 0.1
@@ -149,7 +149,9 @@ class _Recorder:
             # FAILED would be a lie if the workflow did start and runs: leave it PENDING.
             outcome = "whether its workflow started is unknown"
         else:
-            error = ErrorInfo(f"could not start {workflow}: {err.message}", START_FAILED_ERROR)
+            error = ErrorInfo(
+                f"could not start {workflow}: {err.message}", WORKFLOW_START_FAILED_ERROR
+            )
             update = StatusUpdate(execution_id, phase=Phase.FAILED, error=error)
             self._store.update(
                 type(execution), execution_id, lambda e: apply_status_update(e, update)

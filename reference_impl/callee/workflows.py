@@ -33,6 +33,7 @@ from reference_impl.models import (
 from reference_impl.names import (
     AGENT_INVOKE_WORKFLOW,
     CANCELLED_ERROR,
+    CANCELLED_MESSAGE,
     COMPLETE_EXTERNAL_ACTIVITY,
     COMPLETION_INITIAL_INTERVAL,
     COMPLETION_MAX_ATTEMPTS,
@@ -43,13 +44,14 @@ from reference_impl.names import (
     UPDATE_AGENT_STATUS_ACTIVITY,
     UPDATE_WORKFLOW_STATUS_ACTIVITY,
     WORKFLOW_INVOKE_WORKFLOW,
+    WORKFLOW_TASK_FAILED_ERROR,
 )
 from reference_impl.task_token import decode_token, describe_token, token_fields
 
 AGENT_RUN_TIMEOUT = timedelta(hours=24)
 """Start-to-close of the agent work; its expiry is delivered to the caller as a failure."""
 STATUS_UPDATE_TIMEOUT = timedelta(seconds=30)
-CANCELLED = ErrorInfo("the execution was cancelled", CANCELLED_ERROR, non_retryable=True)
+CANCELLED = ErrorInfo(CANCELLED_MESSAGE, CANCELLED_ERROR, non_retryable=True)
 
 
 def error_from_activity(err: ActivityError) -> ErrorInfo:
@@ -235,7 +237,7 @@ class ExecuteServerlessWorkflow:
         try:
             state = run_tasks(input.tasks)
         except TaskFailedError as err:
-            error = ErrorInfo(str(err), type="WorkflowTaskFailed", non_retryable=False)
+            error = ErrorInfo(str(err), type=WORKFLOW_TASK_FAILED_ERROR, non_retryable=False)
             await finish_execution(
                 UPDATE_WORKFLOW_STATUS_ACTIVITY,
                 input.execution_id,

@@ -28,9 +28,12 @@ from reference_impl.models import (
     ExecutionResult,
 )
 from reference_impl.names import (
+    AGENT_EXECUTION_NOUN,
     CALL_AGENT_ACTIVITY,
     CALL_WORKFLOW_ACTIVITY,
     CREATE_FAILED_ERROR,
+    PERMANENT_CREATE_CODES,
+    WORKFLOW_EXECUTION_NOUN,
 )
 from reference_impl.redaction import token_log_fields
 from reference_impl.task_token import describe_token
@@ -41,20 +44,6 @@ CREATE_TIMEOUT = 30.0
 """Seconds the caller waits for ``create``; the callee must answer at once."""
 LEGACY_POLL_INTERVAL = timedelta(milliseconds=200)
 
-# gRPC codes that no retry of the same request can fix.
-_PERMANENT_CODES = frozenset(
-    {
-        grpc.StatusCode.INVALID_ARGUMENT,
-        grpc.StatusCode.NOT_FOUND,
-        grpc.StatusCode.ALREADY_EXISTS,
-        grpc.StatusCode.PERMISSION_DENIED,
-        grpc.StatusCode.FAILED_PRECONDITION,
-        grpc.StatusCode.OUT_OF_RANGE,
-        grpc.StatusCode.UNIMPLEMENTED,
-        grpc.StatusCode.UNAUTHENTICATED,
-    }
-)
-
 
 def create_failed(kind: str, err: grpc.aio.AioRpcError) -> ApplicationError:
     """The caller's failure when ``create`` fails: it fails at once and never goes pending."""
@@ -63,7 +52,7 @@ def create_failed(kind: str, err: grpc.aio.AioRpcError) -> ApplicationError:
         f"create {kind} failed: {code.name}: {err.details()}",
         code.name,
         type=CREATE_FAILED_ERROR,
-        non_retryable=code in _PERMANENT_CODES,
+        non_retryable=code.name in PERMANENT_CREATE_CODES,
     )
 
 
@@ -95,7 +84,7 @@ class CallerActivities:
             found = await self._agent_queries.get(agent_pb.AgentExecutionId(value=execution_id))
             return found.status
 
-        return await _hand_off("agent execution", input.hand_off_token, create, get)
+        return await _hand_off(AGENT_EXECUTION_NOUN, input.hand_off_token, create, get)
 
     @activity.defn(name=CALL_WORKFLOW_ACTIVITY)
     async def call_workflow(self, input: CallWorkflowInput) -> Any:
@@ -121,7 +110,7 @@ class CallerActivities:
             found = await self._workflow_queries.get(wf_pb.WorkflowExecutionId(value=execution_id))
             return found.status
 
-        return await _hand_off("workflow execution", input.hand_off_token, create, get)
+        return await _hand_off(WORKFLOW_EXECUTION_NOUN, input.hand_off_token, create, get)
 
 
 async def _hand_off(

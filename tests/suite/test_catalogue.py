@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance import catalogue, spec
+from conformance import catalogue, contract, spec
 from conformance.model import Level, Requirement
 
 
@@ -71,16 +71,22 @@ def test_markdown_groups_requirements_by_family() -> None:
 
 def test_spec_check_and_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     document = tmp_path / "SPEC.md"
-    document.write_text(f"# Spec\n\n{spec.BEGIN_MARKER}\nstale\n{spec.END_MARKER}\n\nAfter.\n")
+    contract_markers = f"{contract.BEGIN_MARKER}\nstale\n{contract.END_MARKER}"
+    document.write_text(
+        f"# Spec\n\n{spec.BEGIN_MARKER}\nstale\n{spec.END_MARKER}\n\nAfter.\n\n{contract_markers}\n"
+    )
 
     assert spec.main(["--check", str(document)]) == 1
-    assert "differs from the catalogue" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "requirements section differs" in out
+    assert "contract section differs" in out
     assert spec.main(["--write", str(document)]) == 0
     assert spec.main(["--check", str(document)]) == 0
     text = document.read_text()
     assert text.startswith(f"# Spec\n\n{spec.BEGIN_MARKER}\n\n## Requirements\n")
-    assert text.endswith(f"\n\n{spec.END_MARKER}\n\nAfter.\n")
+    assert f"\n\n{spec.END_MARKER}\n\nAfter.\n\n{contract.BEGIN_MARKER}\n\n## 13." in text
     assert spec.extract(text) == catalogue.render_markdown()
+    assert spec.extract(text, contract.BEGIN_MARKER, contract.END_MARKER) == contract.render()
 
 
 def test_spec_without_markers_is_a_value_error() -> None:
