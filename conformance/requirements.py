@@ -7,6 +7,7 @@ Tuple order is report order. SPEC.md's requirements section is generated from it
 from __future__ import annotations
 
 from conformance.model import Level, Requirement
+from reference_impl.names import CANCELLED_MESSAGE
 
 REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(
@@ -380,7 +381,8 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         family="CANCEL",
         statement=(
             "Cancelling the callee workflow records EXECUTION_CANCELLED and fails the"
-            " caller's activity with the non-retryable type ExecutionCancelled."
+            " caller's activity with the non-retryable type ExecutionCancelled and the"
+            f" message '{CANCELLED_MESSAGE}'."
         ),
         rationale=("A cancelled execution must not leave its caller pending until timeout."),
     ),

@@ -11,7 +11,7 @@ from fixtures.deployment import Deployment
 from fixtures.observe import caller_failure
 from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
 from reference_impl.models import CallAgentInput, RunTaskInput
-from reference_impl.names import CANCELLED_ERROR, agent_invoke_workflow_id
+from reference_impl.names import CANCELLED_ERROR, CANCELLED_MESSAGE, agent_invoke_workflow_id
 
 UNSET_ON_TIME_SKIPPING_SERVER = timedelta(days=3650)
 
@@ -28,6 +28,7 @@ async def test_cancelled_callee_fails_the_caller(deployment: Deployment) -> None
     await callee.cancel()
     _, failure = await caller_failure(handle)
     assert failure.type == CANCELLED_ERROR
+    assert failure.message == CANCELLED_MESSAGE
     assert failure.non_retryable
     execution = await deployment.settled_agent(execution_id)
     assert execution.status.phase == agent_pb.EXECUTION_CANCELLED

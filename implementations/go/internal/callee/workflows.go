@@ -51,7 +51,7 @@ func InvokeAgentExecution(ctx workflow.Context, in models.InvokeAgentExecutionIn
 
 	if err != nil && ctx.Err() != nil {
 		// Cancelled: record it and fail the caller, then end cancelled.
-		cancelled := models.NewErrorInfo("the agent execution was cancelled", names.ExecutionCancelledError, true)
+		cancelled := models.NewErrorInfo(names.CancelledMessage, names.ExecutionCancelledError, true)
 		dctx, _ := workflow.NewDisconnectedContext(ctx)
 		if ferr := end.finish(dctx, nil, cancelled); ferr != nil {
 			return nil, ferr

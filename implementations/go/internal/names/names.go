@@ -68,19 +68,21 @@ const (
 
 // Options of the system activity.
 const (
-	CompletionStartToClose     = time.Minute
-	CompletionMaxAttempts      = 3
-	CompletionInitialInterval  = time.Second
-	MaxCallbackTokenBytes      = 4096
-	TokenPreviewChars          = 20
-	TokenFingerprintChars      = 12
-	APIVersion                 = "agentic.stigmer.ai/v1"
-	AgentExecutionKind         = "AgentExecution"
-	WorkflowExecutionKind      = "WorkflowExecution"
-	CreateFailedError          = "CreateExecutionFailed"
-	InvalidTokenError          = "InvalidCallbackToken"
-	WorkflowStartFailedError   = "WorkflowStartFailed"
-	ExecutionCancelledError    = "ExecutionCancelled"
+	CompletionStartToClose    = time.Minute
+	CompletionMaxAttempts     = 3
+	CompletionInitialInterval = time.Second
+	MaxCallbackTokenBytes     = 4096
+	TokenPreviewChars         = 20
+	TokenFingerprintChars     = 12
+	APIVersion                = "agentic.stigmer.ai/v1"
+	AgentExecutionKind        = "AgentExecution"
+	WorkflowExecutionKind     = "WorkflowExecution"
+	CreateFailedError         = "CreateExecutionFailed"
+	InvalidTokenError         = "InvalidCallbackToken"
+	WorkflowStartFailedError  = "WorkflowStartFailed"
+	ExecutionCancelledError   = "ExecutionCancelled"
+	// CancelledMessage is the message of the ExecutionCancelled error (SPEC.md §13).
+	CancelledMessage           = "the execution was cancelled"
 	WorkflowTaskFailedError    = "WorkflowTaskFailed"
 	DefaultAgentExecutionError = "AgentExecutionFailed"
 )
