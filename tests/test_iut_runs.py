@@ -47,7 +47,7 @@ SUBSET: Final = " or ".join(
         "survives_a_callee_restart or across_a_callee_restart",  # same store, same address
         "transient_completion_failure",  # proxy faults reach the process
         "no_log_line_carries_a_full_token",  # the processes' output is checked
-        "preview_and_length_at_each_logging_point",
+        "fingerprint_at_each_logging_point",
     )
 )
 
@@ -115,7 +115,7 @@ MIXED_SUBSET: Final = " or ".join(
         "caller_is_pending_while_the_work_runs",
         "unreachable_callee",
         "survives_a_callee_restart",
-        "preview_and_length_at_each_logging_point",
+        "fingerprint_at_each_logging_point",
     )
 )
 
