@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    import pytest
 
 ID_PATTERN: Final = re.compile(r"THP-(?P<family>[A-Z]+)-(?P<number>\d{3})")
 """Requirement ids: ``THP-<FAMILY>-<three digits>``, the family repeated in the id."""
@@ -13,6 +17,8 @@ MARKER: Final = "requirement"
 """The pytest marker by which a test names the requirements it checks."""
 PLUGIN_NAME: Final = "conformance-requirements"
 """Name under which ``conformance.plugin`` registers the session's requirement bookkeeping."""
+REPORT_DIR_DEST: Final = "conformance_report_dir"
+"""The destination of the plugin's ``--report-dir`` option."""
 HARNESS_ERROR_PROPERTY: Final = "harness_error"
 """A report's user property, set by the harness: this failure is the harness's own (a server
 that did not start, a fixture error, a build failure), so the test is an error, not a failure."""
@@ -58,3 +64,10 @@ class Requirement:
             raise TypeError(f"requirement {self.id}: level must be a Level, not {self.level!r}")
         if not self.statement.strip() or not self.rationale.strip():
             raise ValueError(f"requirement {self.id}: statement and rationale must not be empty")
+
+
+def report_directory(config: pytest.Config) -> Path | None:
+    """Where ``--report-dir`` puts this run's reports (relative to where pytest was started);
+    None without it, or without the plugin."""
+    report_dir = config.getoption(REPORT_DIR_DEST, None)
+    return config.invocation_params.dir / str(report_dir) if report_dir else None

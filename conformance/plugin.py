@@ -26,7 +26,9 @@ from conformance.model import (
     LOGS_PROPERTY,
     MARKER,
     PLUGIN_NAME,
+    REPORT_DIR_DEST,
     Requirement,
+    report_directory,
 )
 from conformance.reproduce import hypothesis_seed, is_hypothesis, reproduce_command, run_options
 from conformance.results import (
@@ -60,7 +62,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("conformance", "token handshake conformance")
     group.addoption(
         "--report-dir",
-        dest="conformance_report_dir",
+        dest=REPORT_DIR_DEST,
         metavar="DIR",
         help="write conformance.json and conformance.md into DIR",
     )
@@ -324,9 +326,9 @@ class ConformancePlugin:
             session.exitstatus = EXIT_STATUS[summary.result]
             summary = replace(summary, exit_status=int(session.exitstatus))
         self.summary = summary
-        report_dir = self.config.getoption("conformance_report_dir")
-        if report_dir:
-            reporting.write(self.summary, self.config.invocation_params.dir / report_dir)
+        report_dir = report_directory(self.config)
+        if report_dir is not None:
+            reporting.write(self.summary, report_dir)
 
     def _narrowed(self) -> bool:
         """Whether the command line named test files or tests inside the suite's directories,
@@ -355,6 +357,5 @@ class ConformancePlugin:
             return
         if not self.collected and not summary.session_errors:
             return
-        report_dir = self.config.getoption("conformance_report_dir")
-        where = self.config.invocation_params.dir / report_dir if report_dir else None
-        write_summary(terminalreporter, summary, self.config.get_verbosity() > 0, where)
+        verbose = self.config.get_verbosity() > 0
+        write_summary(terminalreporter, summary, verbose, report_directory(self.config))

@@ -64,7 +64,7 @@ class SoakRun:
     """Failed or errored tests (or requirements, when a run ended without a report)."""
 
 
-def _hog(_: int) -> None:
+def _hog() -> None:
     while True:  # a busy loop: its only job is to take CPU time from the suite
         pass
 
@@ -72,7 +72,7 @@ def _hog(_: int) -> None:
 @contextmanager
 def busy(hogs: int) -> Iterator[None]:
     """Keep ``hogs`` processes spinning inside the block; always stopped after it."""
-    processes = [multiprocessing.Process(target=_hog, args=(i,), daemon=True) for i in range(hogs)]
+    processes = [multiprocessing.Process(target=_hog, daemon=True) for _ in range(hogs)]
     for process in processes:
         process.start()
     try:
