@@ -1,0 +1,62 @@
+"""The COMPLETE family of requirements."""
+
+from __future__ import annotations
+
+from conformance.model import Level, Requirement
+
+COMPLETE: tuple[Requirement, ...] = (
+    Requirement(
+        id="THP-COMPLETE-001",
+        level=Level.MUST,
+        family="COMPLETE",
+        statement=(
+            "On success the caller's activity returns one json/plain payload "
+            '`{"execution_id", "output"}` whose output equals the work\'s result '
+            "exactly."
+        ),
+        rationale=(
+            "Any loss in the output (unicode, large strings, nesting) is silent data corruption."
+        ),
+    ),
+    Requirement(
+        id="THP-COMPLETE-002",
+        level=Level.MUST,
+        family="COMPLETE",
+        statement=(
+            "The caller's activity is completed exactly once and in its first "
+            "attempt; the execution records EXECUTION_COMPLETED and "
+            "CALLBACK_DELIVERED."
+        ),
+        rationale=(
+            "A double or missed completion either breaks the caller or leaves it "
+            "hanging until its timeout."
+        ),
+    ),
+    Requirement(
+        id="THP-COMPLETE-003",
+        level=Level.MUST,
+        family="COMPLETE",
+        statement=("The caller's result carries no rendering of the callback token."),
+        rationale=("The token is a credential and the result is stored in the caller's history."),
+    ),
+    Requirement(
+        id="THP-COMPLETE-004",
+        level=Level.MUST,
+        family="COMPLETE",
+        statement=(
+            "On the workflow path the serverless workflow completes the caller's "
+            "activity with the task list's final state when it ends."
+        ),
+        rationale=("The original workflow path stored a token that nothing ever completed."),
+    ),
+    Requirement(
+        id="THP-COMPLETE-005",
+        level=Level.MUST,
+        family="COMPLETE",
+        statement=(
+            "While the work runs, the caller's activity is pending (STARTED, attempt "
+            "1) and the execution is in progress."
+        ),
+        rationale=("Going pending is what frees the caller's worker slot for hours-long work."),
+    ),
+)
