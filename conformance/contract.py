@@ -137,6 +137,25 @@ def constants() -> str:
             _codes([names.AGENT_EXECUTION_NOUN, names.WORKFLOW_EXECUTION_NOUN]),
         ),
         ("longest callback token accepted (bytes)", str(names.MAX_CALLBACK_TOKEN_BYTES)),
+        ("longest `spec.message` accepted (bytes of UTF-8)", str(names.MAX_MESSAGE_BYTES)),
+        ("longest `set_json` of all tasks together (bytes)", str(names.MAX_SET_JSON_BYTES)),
+        ("longest id or name (bytes of UTF-8)", str(names.MAX_NAME_BYTES)),
+        ("most tasks in one workflow execution", str(names.MAX_TASKS)),
+        ("deepest nesting in one `set_json` (its object is 1)", str(names.MAX_JSON_DEPTH)),
+        ("largest request gRPC receives (bytes)", str(names.MAX_REQUEST_BYTES)),
+        ("longest error message of `create` or `get` (bytes)", str(names.MAX_ERROR_MESSAGE_BYTES)),
+        (
+            "Temporal's payload limit the limits keep under (bytes)",
+            str(names.TEMPORAL_BLOB_LIMIT_BYTES),
+        ),
+        (
+            "agent work heartbeat timeout",
+            _seconds(names.RUN_AGENT_HEARTBEAT_TIMEOUT.total_seconds()),
+        ),
+        (
+            "agent work start-to-close",
+            _seconds(names.RUN_AGENT_START_TO_CLOSE.total_seconds()),
+        ),
         ("token preview (base64 characters kept)", str(names.TOKEN_PREVIEW_CHARS)),
         (
             "system activity start-to-close",
@@ -147,7 +166,7 @@ def constants() -> str:
             "system activity initial retry interval",
             _seconds(names.COMPLETION_INITIAL_INTERVAL.total_seconds()),
         ),
-        ("ambiguous answers to a start", _codes(names.AMBIGUOUS_START_CODES)),
+        ("ambiguous answers (to a start, to a completion)", _codes(names.AMBIGUOUS_CODES)),
         ("ambiguous answers in a row resolved, at least", str(names.AMBIGUOUS_STARTS_RESOLVED)),
     ]
     return _table(("what", "value"), rows)

@@ -22,7 +22,7 @@ from reference_impl.app import SERVICE_NAMES
 from reference_impl.models import CallAgentInput, RunTaskInput
 from reference_impl.names import (
     AGENT_INVOKE_WORKFLOW,
-    AMBIGUOUS_START_CODES,
+    AMBIGUOUS_CODES,
     AMBIGUOUS_STARTS_RESOLVED,
     MAX_CALLBACK_TOKEN_BYTES,
     agent_invoke_workflow_id,
@@ -151,7 +151,7 @@ def starts_work_of(agent_id: str) -> Callable[[Message], bool]:
 
 @pytest.mark.requirement("THP-CREATE-006")
 @given(
-    code=st.sampled_from(sorted(AMBIGUOUS_START_CODES)),
+    code=st.sampled_from(sorted(AMBIGUOUS_CODES)),
     times=st.integers(1, AMBIGUOUS_STARTS_RESOLVED),
 )
 @example(code="DEADLINE_EXCEEDED", times=AMBIGUOUS_STARTS_RESOLVED)

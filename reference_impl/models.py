@@ -141,6 +141,7 @@ class CallbackPhase(StrEnum):
     DELIVERED = "CALLBACK_DELIVERED"
     NOT_FOUND = "CALLBACK_NOT_FOUND"
     FAILED = "CALLBACK_FAILED"
+    UNCONFIRMED = "CALLBACK_UNCONFIRMED"
 
 
 @dataclass
@@ -174,7 +175,9 @@ class CompletionOutcome(StrEnum):
     NOT_REQUESTED = "not_requested"
     """Empty token: nothing was sent."""
     NOT_FOUND = "not_found"
-    """Temporal answered NOT_FOUND: already delivered, stale after a retry, or caller gone."""
+    """The first try met NOT_FOUND: the caller's activity was no longer open; not delivered."""
+    UNCONFIRMED = "unconfirmed"
+    """A later try met NOT_FOUND: an earlier try may have delivered it."""
 
 
 def output_json(value: object) -> str:

@@ -83,16 +83,43 @@ TOKEN_PREVIEW_CHARS: Final = 20
 TOKEN_FINGERPRINT_CHARS: Final = 12
 """Hex characters of the token's SHA-256 that its fingerprint keeps."""
 
+# --- Limits of create and get (SPEC.md section 3, "Bad input") --------------
+MAX_MESSAGE_BYTES: Final = 131_072
+"""``spec.message``: at most this many bytes of UTF-8."""
+MAX_SET_JSON_BYTES: Final = 131_072
+"""The ``set_json`` of all of a request's tasks together: at most this many bytes."""
+MAX_NAME_BYTES: Final = 256
+"""Each id and name: agent_id, session_id, workflow_id, metadata.name, a task's name, get's id."""
+MAX_TASKS: Final = 64
+"""Tasks of one workflow execution."""
+MAX_JSON_DEPTH: Final = 32
+"""Nesting of arrays and objects in one ``set_json``; its top-level object is depth 1."""
+MAX_REQUEST_BYTES: Final = 4_194_304
+"""gRPC's default receive limit: a larger request is refused with RESOURCE_EXHAUSTED."""
+MAX_ERROR_MESSAGE_BYTES: Final = 1024
+"""Longest status message of an error answered by ``create`` or ``get``."""
+TEMPORAL_BLOB_LIMIT_BYTES: Final = 2_097_152
+"""Temporal's default payload limit: the limits above keep every input under it, escaped
+as JSON at six bytes a character at worst."""
+
+# --- The agent work --------------------------------------------------------------
+RUN_AGENT_HEARTBEAT_TIMEOUT: Final = timedelta(seconds=30)
+"""The runner heartbeats the agent work at least this often; work that goes this long
+without a heartbeat (a dead runner, a lost task) fails with ``TimeoutError``."""
+RUN_AGENT_START_TO_CLOSE: Final = timedelta(hours=24)
+"""The longest agent work; its expiry fails the execution with ``TimeoutError``."""
+
 # --- Resources -----------------------------------------------------------------
 API_VERSION: Final = "agentic.stigmer.ai/v1"
 AGENT_EXECUTION_KIND: Final = "AgentExecution"
 WORKFLOW_EXECUTION_KIND: Final = "WorkflowExecution"
 
-# --- Starting the callee workflow ------------------------------------------------
-AMBIGUOUS_START_CODES: Final = frozenset(
+# --- Answers that leave open whether Temporal applied a request ---------------------
+AMBIGUOUS_CODES: Final = frozenset(
     {"DEADLINE_EXCEEDED", "CANCELLED", "UNAVAILABLE", "UNKNOWN", "INTERNAL"}
 )
-"""gRPC codes of an answer to a start that leaves open whether Temporal applied it."""
+"""gRPC codes of an answer that leaves open whether Temporal applied the request: a start
+(``create`` starts again to find out) or a completion (recorded CALLBACK_UNCONFIRMED)."""
 AMBIGUOUS_STARTS_RESOLVED: Final = 3
 """``create`` resolves at least this many ambiguous answers in a row before it answers."""
 

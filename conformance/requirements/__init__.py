@@ -7,11 +7,13 @@ Tuple order is report order. SPEC.md's requirements section is generated from it
 from __future__ import annotations
 
 from conformance.model import Requirement
+from conformance.requirements.badinput import BADINPUT
 from conformance.requirements.badtoken import BADTOKEN
 from conformance.requirements.cancel import CANCEL
 from conformance.requirements.complete import COMPLETE
 from conformance.requirements.create import CREATE
 from conformance.requirements.fail import FAIL
+from conformance.requirements.liveness import LIVENESS
 from conformance.requirements.log import LOG
 from conformance.requirements.notoken import NOTOKEN
 from conformance.requirements.retry import RETRY
@@ -26,6 +28,8 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     *NOTOKEN,
     *RETRY,
     *BADTOKEN,
+    *BADINPUT,
+    *LIVENESS,
     *LOG,
     *CANCEL,
     *TIMEOUT,

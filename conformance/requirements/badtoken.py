@@ -11,14 +11,14 @@ BADTOKEN: tuple[Requirement, ...] = (
         family="BADTOKEN",
         statement=(
             "A garbage callback token is accepted by `create`; its completion is "
-            "rejected and recorded CALLBACK_FAILED within the system activity's retry"
-            " policy, the execution and the callee workflow keep the work's outcome, "
-            "and the callee keeps serving."
+            "rejected and recorded CALLBACK_FAILED (or CALLBACK_UNCONFIRMED where Temporal's"
+            " refusal is ambiguous) within the system activity's retry policy, the execution"
+            " and the callee workflow keep the work's outcome, and the callee keeps serving."
         ),
         rationale=("Bad input gets a typed error and loses nothing."),
         alternatives=(
             "dev server: INVALID_ARGUMENT, non-retryable InvalidCallbackToken at once",
-            "time-skipping server: INTERNAL, retried by the policy, then CALLBACK_FAILED",
+            "time-skipping server: INTERNAL (ambiguous), retried, then CALLBACK_UNCONFIRMED",
         ),
     ),
     Requirement(

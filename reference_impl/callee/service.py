@@ -31,7 +31,7 @@ from reference_impl.models import (
 from reference_impl.names import (
     AGENT_EXECUTION_KIND,
     AGENT_INVOKE_WORKFLOW,
-    AMBIGUOUS_START_CODES,
+    AMBIGUOUS_CODES,
     API_VERSION,
     MAX_CALLBACK_TOKEN_BYTES,
     WORKFLOW_EXECUTION_KIND,
@@ -145,7 +145,7 @@ class _Recorder:
     ) -> NoReturn:
         """Answer UNAVAILABLE to a failed start; record FAILED only if it certainly failed."""
         execution_id = execution.metadata.id
-        if err.status.name in AMBIGUOUS_START_CODES:
+        if err.status.name in AMBIGUOUS_CODES:
             # FAILED would be a lie if the workflow did start and runs: leave it PENDING.
             outcome = "whether its workflow started is unknown"
         else:
@@ -185,7 +185,7 @@ class _Recorder:
                 # The id is this execution's own and new: only an earlier attempt started it.
                 return
             except RPCError as err:
-                if err.status.name not in AMBIGUOUS_START_CODES or attempt == START_ATTEMPTS:
+                if err.status.name not in AMBIGUOUS_CODES or attempt == START_ATTEMPTS:
                     raise
                 logger.warning(
                     "callee create: start of %s answered %s; starting it again to find out",

@@ -127,7 +127,7 @@ def create_accepts_empty_agent_id(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def create_fails_ambiguous_start(monkeypatch: pytest.MonkeyPatch) -> None:
     """An ambiguous start is taken for a failed one: recorded FAILED, answered UNAVAILABLE."""
-    monkeypatch.setattr(service, "AMBIGUOUS_START_CODES", frozenset())
+    monkeypatch.setattr(service, "AMBIGUOUS_CODES", frozenset())
 
 
 # --- TOKEN ------------------------------------------------------------------------------------

@@ -86,11 +86,20 @@ type CallbackPhase int32
 
 const (
 	CallbackPhase_CALLBACK_PHASE_UNSPECIFIED CallbackPhase = 0
-	CallbackPhase_CALLBACK_NOT_REQUESTED     CallbackPhase = 1
-	CallbackPhase_CALLBACK_WAITING           CallbackPhase = 2
-	CallbackPhase_CALLBACK_DELIVERED         CallbackPhase = 3
-	CallbackPhase_CALLBACK_NOT_FOUND         CallbackPhase = 4
-	CallbackPhase_CALLBACK_FAILED            CallbackPhase = 5
+	// No token was given: nothing to deliver.
+	CallbackPhase_CALLBACK_NOT_REQUESTED CallbackPhase = 1
+	// The work has not ended, or its completion is being sent.
+	CallbackPhase_CALLBACK_WAITING CallbackPhase = 2
+	// Temporal answered OK to a try: delivered, exactly once.
+	CallbackPhase_CALLBACK_DELIVERED CallbackPhase = 3
+	// The first try met NOT_FOUND: the caller's activity was no longer open (a
+	// stale token after a caller retry, a caller timed out or closed). Not delivered.
+	CallbackPhase_CALLBACK_NOT_FOUND CallbackPhase = 4
+	// Temporal refused the completion: the token is invalid. Not delivered.
+	CallbackPhase_CALLBACK_FAILED CallbackPhase = 5
+	// Maybe delivered: a later try met NOT_FOUND after an earlier try, or every
+	// try ended in an error that leaves open whether Temporal applied it.
+	CallbackPhase_CALLBACK_UNCONFIRMED CallbackPhase = 6
 )
 
 // Enum value maps for CallbackPhase.
@@ -102,6 +111,7 @@ var (
 		3: "CALLBACK_DELIVERED",
 		4: "CALLBACK_NOT_FOUND",
 		5: "CALLBACK_FAILED",
+		6: "CALLBACK_UNCONFIRMED",
 	}
 	CallbackPhase_value = map[string]int32{
 		"CALLBACK_PHASE_UNSPECIFIED": 0,
@@ -110,6 +120,7 @@ var (
 		"CALLBACK_DELIVERED":         3,
 		"CALLBACK_NOT_FOUND":         4,
 		"CALLBACK_FAILED":            5,
+		"CALLBACK_UNCONFIRMED":       6,
 	}
 )
 
@@ -620,14 +631,15 @@ const file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_rawDe
 	"\x15EXECUTION_IN_PROGRESS\x10\x02\x12\x17\n" +
 	"\x13EXECUTION_COMPLETED\x10\x03\x12\x14\n" +
 	"\x10EXECUTION_FAILED\x10\x04\x12\x17\n" +
-	"\x13EXECUTION_CANCELLED\x10\x05*\xa6\x01\n" +
+	"\x13EXECUTION_CANCELLED\x10\x05*\xc0\x01\n" +
 	"\rCallbackPhase\x12\x1e\n" +
 	"\x1aCALLBACK_PHASE_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16CALLBACK_NOT_REQUESTED\x10\x01\x12\x14\n" +
 	"\x10CALLBACK_WAITING\x10\x02\x12\x16\n" +
 	"\x12CALLBACK_DELIVERED\x10\x03\x12\x16\n" +
 	"\x12CALLBACK_NOT_FOUND\x10\x04\x12\x13\n" +
-	"\x0fCALLBACK_FAILED\x10\x052\xa7\x01\n" +
+	"\x0fCALLBACK_FAILED\x10\x05\x12\x18\n" +
+	"\x14CALLBACK_UNCONFIRMED\x10\x062\xa7\x01\n" +
 	"\"WorkflowExecutionCommandController\x12\x80\x01\n" +
 	"\x06create\x12:.ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution\x1a:.ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution2\xa3\x01\n" +
 	" WorkflowExecutionQueryController\x12\x7f\n" +

@@ -32,7 +32,7 @@ func CodeName(c codes.Code) string {
 }
 
 // AmbiguousStart reports whether an answer to a workflow start leaves open whether Temporal
-// applied it (AMBIGUOUS_START_CODES of reference_impl/names.py; THP-CREATE-006).
+// applied it (AMBIGUOUS_CODES of reference_impl/names.py; THP-CREATE-006).
 func AmbiguousStart(c codes.Code) bool {
 	switch c {
 	case codes.DeadlineExceeded, codes.Canceled, codes.Unavailable, codes.Unknown, codes.Internal:

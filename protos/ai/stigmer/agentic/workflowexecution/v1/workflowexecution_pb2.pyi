@@ -52,19 +52,41 @@ class _CallbackPhaseEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Callbac
     DESCRIPTOR: _descriptor.EnumDescriptor
     CALLBACK_PHASE_UNSPECIFIED: _CallbackPhase.ValueType  # 0
     CALLBACK_NOT_REQUESTED: _CallbackPhase.ValueType  # 1
+    """No token was given: nothing to deliver."""
     CALLBACK_WAITING: _CallbackPhase.ValueType  # 2
+    """The work has not ended, or its completion is being sent."""
     CALLBACK_DELIVERED: _CallbackPhase.ValueType  # 3
+    """Temporal answered OK to a try: delivered, exactly once."""
     CALLBACK_NOT_FOUND: _CallbackPhase.ValueType  # 4
+    """The first try met NOT_FOUND: the caller's activity was no longer open (a
+    stale token after a caller retry, a caller timed out or closed). Not delivered.
+    """
     CALLBACK_FAILED: _CallbackPhase.ValueType  # 5
+    """Temporal refused the completion: the token is invalid. Not delivered."""
+    CALLBACK_UNCONFIRMED: _CallbackPhase.ValueType  # 6
+    """Maybe delivered: a later try met NOT_FOUND after an earlier try, or every
+    try ended in an error that leaves open whether Temporal applied it.
+    """
 
 class CallbackPhase(_CallbackPhase, metaclass=_CallbackPhaseEnumTypeWrapper): ...
 
 CALLBACK_PHASE_UNSPECIFIED: CallbackPhase.ValueType  # 0
 CALLBACK_NOT_REQUESTED: CallbackPhase.ValueType  # 1
+"""No token was given: nothing to deliver."""
 CALLBACK_WAITING: CallbackPhase.ValueType  # 2
+"""The work has not ended, or its completion is being sent."""
 CALLBACK_DELIVERED: CallbackPhase.ValueType  # 3
+"""Temporal answered OK to a try: delivered, exactly once."""
 CALLBACK_NOT_FOUND: CallbackPhase.ValueType  # 4
+"""The first try met NOT_FOUND: the caller's activity was no longer open (a
+stale token after a caller retry, a caller timed out or closed). Not delivered.
+"""
 CALLBACK_FAILED: CallbackPhase.ValueType  # 5
+"""Temporal refused the completion: the token is invalid. Not delivered."""
+CALLBACK_UNCONFIRMED: CallbackPhase.ValueType  # 6
+"""Maybe delivered: a later try met NOT_FOUND after an earlier try, or every
+try ended in an error that leaves open whether Temporal applied it.
+"""
 Global___CallbackPhase: _TypeAlias = CallbackPhase  # noqa: Y015
 
 @_typing.final
