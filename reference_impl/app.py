@@ -21,6 +21,7 @@ from reference_impl.callee.activities import (
     StatusActivities,
     connect_without_retries,
 )
+from reference_impl.callee.decoding import DecodingInterceptor
 from reference_impl.callee.service import AgentExecutionService, WorkflowExecutionService
 from reference_impl.callee.store import ExecutionStore
 from reference_impl.callee.workflows import (
@@ -60,7 +61,7 @@ async def run_callee(
 ) -> AsyncIterator[Callee]:
     """Serve the callee until exit: gRPC services with health, and workers on the callee
     queue and on the workflow runner queue (``ExecuteWorkflow``, the serverless workflow)."""
-    server = grpc.aio.server()
+    server = grpc.aio.server(interceptors=[DecodingInterceptor()])
     agents = AgentExecutionService(store, client, queues)
     workflows = WorkflowExecutionService(store, client, queues)
     agent_grpc.add_AgentExecutionCommandControllerServicer_to_server(agents, server)

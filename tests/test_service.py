@@ -15,7 +15,7 @@ from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2_grpc 
 from protos.ai.stigmer.agentic.workflowexecution.v1 import workflowexecution_pb2 as wf_pb
 from protos.ai.stigmer.agentic.workflowexecution.v1 import workflowexecution_pb2_grpc as wf_grpc
 from reference_impl.app import run_callee
-from reference_impl.callee.service import validate_token
+from reference_impl.callee.validation import validate_agent_execution
 from reference_impl.names import MAX_CALLBACK_TOKEN_BYTES, TaskQueues
 
 
@@ -110,9 +110,14 @@ async def test_invalid_workflow_execution_is_rejected(
 
 def test_token_size_limit_is_inclusive() -> None:
     """4096 bytes are accepted, 4097 are not (checked without starting an execution)."""
-    assert validate_token(b"\xff" * MAX_CALLBACK_TOKEN_BYTES) is None
-    assert validate_token(b"") is None
-    problem = validate_token(TOO_LONG)
+
+    def with_token(token: bytes) -> agent_pb.AgentExecution:
+        spec = agent_pb.AgentExecutionSpec(agent_id="a", message="m", callback_token=token)
+        return agent_pb.AgentExecution(spec=spec)
+
+    assert validate_agent_execution(with_token(b"\xff" * MAX_CALLBACK_TOKEN_BYTES)) is None
+    assert validate_agent_execution(with_token(b"")) is None
+    problem = validate_agent_execution(with_token(TOO_LONG))
     assert problem is not None
     assert "4097" in problem
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
 from typing import Any, Final, NoReturn, TypeVar
@@ -20,6 +19,13 @@ from protos.ai.stigmer.agentic.workflowexecution.v1 import workflowexecution_pb2
 from protos.ai.stigmer.agentic.workflowexecution.v1 import workflowexecution_pb2_grpc as wf_grpc
 from reference_impl.callee.activities import apply_status_update
 from reference_impl.callee.store import ExecutionNotFoundError, ExecutionStore
+from reference_impl.callee.validation import (
+    bounded,
+    parse_ijson,
+    validate_agent_execution,
+    validate_execution_id,
+    validate_workflow_execution,
+)
 from reference_impl.models import (
     ErrorInfo,
     InvokeAgentExecutionInput,
@@ -33,7 +39,6 @@ from reference_impl.names import (
     AGENT_INVOKE_WORKFLOW,
     AMBIGUOUS_CODES,
     API_VERSION,
-    MAX_CALLBACK_TOKEN_BYTES,
     WORKFLOW_EXECUTION_KIND,
     WORKFLOW_INVOKE_WORKFLOW,
     WORKFLOW_START_FAILED_ERROR,
@@ -54,48 +59,10 @@ FIRST_START_PAUSE_SECONDS: Final = 0.1
 """The pause before the second start; it doubles before each next one (3.1 s in all)."""
 
 
-def validate_token(token: bytes) -> str | None:
-    """Why a callback token is unacceptable, or None."""
-    if len(token) > MAX_CALLBACK_TOKEN_BYTES:
-        return (
-            f"spec.callback_token is {len(token)} bytes; "
-            f"at most {MAX_CALLBACK_TOKEN_BYTES} are accepted"
-        )
-    return None
-
-
-def validate_agent_execution(request: agent_pb.AgentExecution) -> str | None:
-    """Why a create request is invalid, or None."""
-    if not request.spec.agent_id.strip():
-        return "spec.agent_id must not be empty"
-    if not request.spec.message:
-        return "spec.message must not be empty"
-    return validate_token(request.spec.callback_token)
-
-
-def validate_workflow_execution(request: wf_pb.WorkflowExecution) -> str | None:
-    """Why a create request is invalid, or None."""
-    if not request.spec.workflow_id.strip():
-        return "spec.workflow_id must not be empty"
-    if not request.spec.tasks:
-        return "spec.tasks must hold at least one task"
-    for i, task in enumerate(request.spec.tasks):
-        if not task.name:
-            return f"spec.tasks[{i}].name must not be empty"
-        if task.set_json:
-            try:
-                value = json.loads(task.set_json)
-            except ValueError as err:
-                return f"spec.tasks[{i}].set_json is not JSON: {err}"
-            if not isinstance(value, dict):
-                return f"spec.tasks[{i}].set_json must be a JSON object"
-    return validate_token(request.spec.callback_token)
-
-
 async def _abort(
     context: grpc.aio.ServicerContext[Any, Any], code: grpc.StatusCode, message: str
 ) -> NoReturn:
-    await context.abort(code, message)
+    await context.abort(code, bounded(message))
     raise AssertionError("unreachable: context.abort raises")
 
 
@@ -198,6 +165,9 @@ class _Recorder:
     async def read(
         self, cls: type[Execution], execution_id: str, context: grpc.aio.ServicerContext[Any, Any]
     ) -> Execution:
+        problem = validate_execution_id(execution_id)
+        if problem:
+            await _abort(context, grpc.StatusCode.INVALID_ARGUMENT, problem)
         try:
             return self._store.get(cls, execution_id)
         except ExecutionNotFoundError as err:
@@ -271,7 +241,7 @@ class WorkflowExecutionService(
             execution_id=execution.metadata.id,
             tasks=[
                 WorkflowTaskInput(
-                    t.name, json.loads(t.set_json) if t.set_json else {}, t.raise_error
+                    t.name, parse_ijson(t.set_json) if t.set_json else {}, t.raise_error
                 )
                 for t in spec.tasks
             ],

@@ -25,7 +25,7 @@ from protos.ai.stigmer.agentic.workflowexecution.v1.workflowexecution_pb2 import
     WorkflowExecution,
 )
 from reference_impl.callee import activities as callee_activities
-from reference_impl.callee import service
+from reference_impl.callee import service, validation
 from reference_impl.callee.completion import complete_by_token
 from reference_impl.callee.store import ExecutionStore
 from reference_impl.caller import activities as caller_activities
@@ -112,12 +112,15 @@ def wrap_completion(
 def create_accepts_empty_agent_id(monkeypatch: pytest.MonkeyPatch) -> None:
     """``create`` no longer checks ``spec.agent_id``: an empty or blank one is accepted."""
 
-    def validate(request: AgentExecution) -> str | None:
-        if not request.spec.message:
-            return "spec.message must not be empty"
-        return service.validate_token(request.spec.callback_token)
+    validate = validation.validate_agent_execution
 
-    monkeypatch.setattr(service, "validate_agent_execution", validate)
+    def validate_any_agent_id(request: AgentExecution) -> str | None:
+        named = AgentExecution()
+        named.CopyFrom(request)
+        named.spec.agent_id = "any"
+        return validate(named)
+
+    monkeypatch.setattr(service, "validate_agent_execution", validate_any_agent_id)
 
 
 @variant(
@@ -384,5 +387,5 @@ class _RunTimeoutClient:
         return await self._client.start_workflow(*args, run_timeout=CALLEE_RUN_TIMEOUT, **kwargs)
 
 
-# The privacy variants live in their own module, which registers them here as it is imported.
-from tests.suite.breakage import privacy  # noqa: E402, F401
+# More variants live in modules of their own, which register them here as they are imported.
+from tests.suite.breakage import badinput, privacy  # noqa: E402, F401
