@@ -126,7 +126,11 @@ def create_accepts_empty_agent_id(monkeypatch: pytest.MonkeyPatch) -> None:
 @variant(
     "create-fails-ambiguous-start",
     breaks=("THP-CREATE-006",),
-    tests=("conformance/test_create.py::test_ambiguous_start_runs_the_work_once",),
+    tests=(
+        "conformance/test_ambiguous_start.py::test_ambiguous_start_runs_the_work_once",
+        "conformance/test_ambiguous_start.py::"
+        "test_concurrent_creates_with_lost_start_answers_leave_no_phantom",
+    ),
 )
 def create_fails_ambiguous_start(monkeypatch: pytest.MonkeyPatch) -> None:
     """An ambiguous start is taken for a failed one: recorded FAILED, answered UNAVAILABLE."""
