@@ -11,6 +11,7 @@ from conformance.requirements.badinput import BADINPUT
 from conformance.requirements.badtoken import BADTOKEN
 from conformance.requirements.cancel import CANCEL
 from conformance.requirements.complete import COMPLETE
+from conformance.requirements.concurrency import CONCURRENCY
 from conformance.requirements.create import CREATE
 from conformance.requirements.fail import FAIL
 from conformance.requirements.liveness import LIVENESS
@@ -30,6 +31,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     *BADTOKEN,
     *BADINPUT,
     *LIVENESS,
+    *CONCURRENCY,
     *LOG,
     *CANCEL,
     *TIMEOUT,
