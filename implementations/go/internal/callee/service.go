@@ -63,7 +63,7 @@ func (r *recorder) recordAndStart(ctx context.Context, id string, execution prot
 	}
 	// FAILED would be a lie if the workflow did start and runs: leave it PENDING.
 	outcome := "whether its workflow started is unknown"
-	if !names.AmbiguousStart(st.Code()) {
+	if !names.Ambiguous(st.Code()) {
 		update := models.StatusUpdate{
 			ExecutionID: id,
 			Phase:       models.Ptr(models.PhaseFailed),
@@ -101,7 +101,7 @@ func (r *recorder) startOnce(ctx context.Context, s start) *status.Status {
 			return nil
 		}
 		st := serviceerror.ToStatus(err)
-		if !names.AmbiguousStart(st.Code()) || attempt == startAttempts {
+		if !names.Ambiguous(st.Code()) || attempt == startAttempts {
 			return st
 		}
 		r.log.Warn("callee create: start answered ambiguously; starting it again to find out",

@@ -213,3 +213,42 @@ func completedResult(t *testing.T, in models.CompleteExternalActivityInput) mode
 	}
 	return result
 }
+
+func TestAgentWorkIsScheduledWithItsHeartbeatTimeout(t *testing.T) {
+	f := &fakeCallee{}
+	var info activity.Info
+	env := newEnv(f, func(ctx context.Context, _ models.RunAgentInput) (string, error) {
+		info = activity.GetInfo(ctx)
+		return "ok", nil
+	})
+	env.ExecuteWorkflow(InvokeAgentExecution, agentInput("dG9rZW4="))
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if info.HeartbeatTimeout != 30*time.Second || info.StartToCloseTimeout != 24*time.Hour {
+		t.Errorf("heartbeat timeout %v, start-to-close %v; want 30s and 24h",
+			info.HeartbeatTimeout, info.StartToCloseTimeout)
+	}
+}
+
+func TestHeartbeatTimeoutFailsTheExecutionWithTimeoutError(t *testing.T) {
+	f := &fakeCallee{}
+	env := newEnv(f, func(context.Context, models.RunAgentInput) (string, error) {
+		return "", temporal.NewHeartbeatTimeoutError()
+	})
+	env.ExecuteWorkflow(InvokeAgentExecution, agentInput("dG9rZW4="))
+	var appErr *temporal.ApplicationError
+	if err := env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != "TimeoutError" {
+		t.Fatalf("workflow error %v", err)
+	}
+	if len(f.completions) != 1 {
+		t.Fatalf("completions %+v", f.completions)
+	}
+	got := f.completions[0].Error
+	if got == nil || got.Type != "TimeoutError" || got.NonRetryable {
+		t.Fatalf("error info %+v, want the retryable TimeoutError", got)
+	}
+	if phases, _ := f.phases(); phases[len(phases)-1] != models.PhaseFailed {
+		t.Errorf("phases %v", phases)
+	}
+}
