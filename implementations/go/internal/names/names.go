@@ -100,6 +100,9 @@ const (
 	MaxJSONDepth = 32
 	// MaxErrorMessageBytes bounds the status message of an error of create or get.
 	MaxErrorMessageBytes = 1024
+	// TemporalBlobLimitBytes is Temporal's default payload limit: the limits
+	// above keep every callee workflow input under it.
+	TemporalBlobLimitBytes = 2097152
 )
 
 // The agent work (stigmer/agent-execution/run).
