@@ -98,6 +98,9 @@ const (
 	// MaxJSONDepth bounds the nesting of arrays and objects in one set_json;
 	// its top-level object is depth 1.
 	MaxJSONDepth = 32
+	// MaxRequestBytes is gRPC's default receive limit: a larger request is
+	// refused with RESOURCE_EXHAUSTED.
+	MaxRequestBytes = 4194304
 	// MaxErrorMessageBytes bounds the status message of an error of create or get.
 	MaxErrorMessageBytes = 1024
 	// TemporalBlobLimitBytes is Temporal's default payload limit: the limits
