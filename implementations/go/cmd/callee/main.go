@@ -45,7 +45,7 @@ func run() int {
 		return app.Fail(log, err)
 	}
 
-	server := grpc.NewServer()
+	server := grpc.NewServer(callee.ServerOptions()...)
 	health := callee.RegisterServices(server, st, c, cfg.Queues, log)
 	calleeWorker := worker.New(c, cfg.Queues.Callee, worker.Options{})
 	callee.RegisterCallee(calleeWorker, callee.NewActivities(st, c, cfg.Namespace))

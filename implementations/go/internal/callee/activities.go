@@ -50,7 +50,8 @@ func (a *Activities) CompleteExternalActivity(ctx context.Context, in models.Com
 	if err != nil {
 		return "", err
 	}
-	return a.completer.completeByToken(ctx, activity.GetLogger(ctx), tok, in.Result, in.Error)
+	return a.completer.completeByToken(ctx, activity.GetLogger(ctx), activity.GetInfo(ctx).Attempt,
+		tok, in.Result, in.Error)
 }
 
 // decodeCallbackToken decodes the callback token of an execution; a token

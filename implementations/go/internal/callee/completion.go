@@ -63,13 +63,17 @@ func (c completer) fail(ctx context.Context, tok []byte, cause error) error {
 }
 
 // completeByToken completes the activity behind tok with result, or fails it
-// with failure: the one place that does it.
+// with failure: the one place that does it. attempt is the system activity's
+// attempt number (1 at the first try).
 //
-// NOT_FOUND (already delivered, stale after a retry, caller gone) is an
-// outcome, not an error. A token Temporal rejects fails with the
-// non-retryable InvalidCallbackToken; other errors are returned so that the
-// system activity is retried.
-func (c completer) completeByToken(ctx context.Context, log sdklog.Logger, tok []byte,
+// NOT_FOUND is an outcome, not an error: not_found at the first try (the
+// caller's activity was no longer open), unconfirmed at a later one (an
+// earlier try may have delivered it and lost only its answer). A token
+// Temporal rejects fails with the non-retryable InvalidCallbackToken. Other
+// errors are returned so that the system activity is retried, except that at
+// the last attempt an ambiguous answer (UNAVAILABLE, DEADLINE_EXCEEDED, ...)
+// ends it with outcome unconfirmed.
+func (c completer) completeByToken(ctx context.Context, log sdklog.Logger, attempt int32, tok []byte,
 	result json.RawMessage, failure *models.ErrorInfo,
 ) (string, error) {
 	attrs := logging.TokenAttrs(tok)
@@ -81,7 +85,7 @@ func (c completer) completeByToken(ctx context.Context, log sdklog.Logger, tok [
 	if failure != nil {
 		lane = "fail"
 	}
-	attrs = append([]any{"lane", lane}, attrs...)
+	attrs = append([]any{"lane", lane, "attempt", attempt}, attrs...)
 	log.Info("completion attempt", attrs...)
 
 	ctx, cancel := context.WithTimeout(ctx, completionCallTimeout)
@@ -96,23 +100,36 @@ func (c completer) completeByToken(ctx context.Context, log sdklog.Logger, tok [
 	} else {
 		err = c.fail(ctx, tok, applicationError(failure, failure.NonRetryable))
 	}
-	if err != nil {
-		st := serviceerror.ToStatus(err)
-		code := names.CodeName(st.Code())
-		switch st.Code() {
-		case codes.NotFound:
-			log.Warn("completion answered NOT_FOUND (already delivered, stale or caller gone)", attrs...)
-			return models.OutcomeNotFound, nil
-		case codes.InvalidArgument:
-			log.Warn("completion rejected: Temporal refused the callback token", append(attrs, "code", code)...)
-			return "", temporal.NewNonRetryableApplicationError(
-				fmt.Sprintf("Temporal rejected the callback token (%s): %s", code, st.Message()),
-				names.InvalidTokenError, nil)
-		}
-		log.Warn("completion attempt failed", append(attrs, "code", code, "error", st.Message())...)
-		return "", temporal.NewApplicationError(
-			fmt.Sprintf("completion failed (%s): %s", code, st.Message()), "CompletionFailed", code)
+	if err == nil {
+		log.Info("completion delivered", attrs...)
+		return models.OutcomeDelivered, nil
 	}
-	log.Info("completion delivered", attrs...)
-	return models.OutcomeDelivered, nil
+	return completionOutcome(log, attrs, attempt, err)
+}
+
+// completionOutcome is the system activity's answer to a completion call that
+// failed with err at attempt (SPEC.md section 7).
+func completionOutcome(log sdklog.Logger, attrs []any, attempt int32, err error) (string, error) {
+	st := serviceerror.ToStatus(err)
+	code := names.CodeName(st.Code())
+	attrs = append(attrs, "code", code, "error", st.Message())
+	switch {
+	case st.Code() == codes.NotFound && attempt <= 1:
+		log.Warn("completion answered NOT_FOUND at the first try: the caller's activity is no longer open", attrs...)
+		return models.OutcomeNotFound, nil
+	case st.Code() == codes.NotFound:
+		log.Warn("completion answered NOT_FOUND at a later try: an earlier try may have delivered it", attrs...)
+		return models.OutcomeUnconfirmed, nil
+	case st.Code() == codes.InvalidArgument:
+		log.Warn("completion rejected: Temporal refused the callback token", attrs...)
+		return "", temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("Temporal rejected the callback token (%s): %s", code, st.Message()),
+			names.InvalidTokenError, nil)
+	case attempt >= names.CompletionMaxAttempts && names.Ambiguous(st.Code()):
+		log.Warn("completion unconfirmed: the last try's answer leaves open whether Temporal applied it", attrs...)
+		return models.OutcomeUnconfirmed, nil
+	}
+	log.Warn("completion attempt failed", attrs...)
+	return "", temporal.NewApplicationError(
+		fmt.Sprintf("completion failed (%s): %s", code, st.Message()), "CompletionFailed", code)
 }

@@ -3,6 +3,7 @@ package callee
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -65,22 +66,45 @@ func (e execution) finish(ctx workflow.Context, output json.RawMessage, failure 
 			MaximumAttempts: names.CompletionMaxAttempts,
 		},
 	})
-	callback, detail := models.CallbackDelivered, ""
 	var outcome string
 	err := workflow.ExecuteActivity(completeCtx, names.CompleteExternalActivity, input).Get(ctx, &outcome)
-	switch {
-	case err != nil:
-		callback, detail = models.CallbackFailed, deliveryFailure(err)
-		workflow.GetLogger(ctx).Error("completion failed", "execution_id", e.id, "error", detail)
-	case outcome == models.OutcomeNotFound:
-		callback = models.CallbackNotFound
-		detail = "Temporal answered NOT_FOUND: already delivered, stale, or caller gone"
+	callback, detail := callbackRecord(outcome, err)
+	if err != nil {
+		workflow.GetLogger(ctx).Error("completion failed", "execution_id", e.id,
+			"callback_phase", callback, "error", detail)
 	}
 	return updateStatus(ctx, e.statusActivity, e.calleeQueue, models.StatusUpdate{
 		ExecutionID:    e.id,
 		CallbackPhase:  &callback,
 		CallbackDetail: &detail,
 	})
+}
+
+// callbackRecord is the callback phase and detail an execution records for
+// the system activity's outcome, or for its failure err (SPEC.md section 7).
+func callbackRecord(outcome string, err error) (phase, detail string) {
+	var timeout *temporal.TimeoutError
+	switch {
+	case err != nil && errors.As(err, &timeout):
+		return models.CallbackUnconfirmed, "maybe delivered: the system activity timed out (" +
+			deliveryFailure(err) + "), so whether Temporal applied the completion is unknown; " +
+			"check the caller's history"
+	case err != nil:
+		return models.CallbackFailed, deliveryFailure(err)
+	case outcome == models.OutcomeNotFound:
+		return models.CallbackNotFound, "not delivered: the first try met NOT_FOUND, so the caller's " +
+			"activity was no longer open (stale token after a caller retry, caller closed or timed out)"
+	case outcome == models.OutcomeUnconfirmed:
+		return models.CallbackUnconfirmed, "maybe delivered: a later try met NOT_FOUND after an earlier " +
+			"try whose answer was lost, or the last try's answer left open whether Temporal applied " +
+			"the completion; check the caller's history"
+	case outcome == models.OutcomeDelivered:
+		return models.CallbackDelivered, ""
+	case outcome == models.OutcomeNotRequested:
+		return models.CallbackNotRequested, ""
+	}
+	// Not an outcome of this edition's system activity: record it, never guess.
+	return models.CallbackUnconfirmed, fmt.Sprintf("the system activity returned an unknown outcome %q", outcome)
 }
 
 // deliveryFailure is why the system activity failed: its cause's message.

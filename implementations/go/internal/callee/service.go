@@ -13,6 +13,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -54,7 +55,8 @@ var firstStartPause = 100 * time.Millisecond
 // UNAVAILABLE.
 func (r *recorder) recordAndStart(ctx context.Context, id string, execution proto.Message, tok []byte, s start) error {
 	if err := r.store.Insert(ctx, id, execution); err != nil {
-		return status.Errorf(codes.Internal, "could not record %s %s: %v", s.kind, id, err)
+		// The store is the dependency that failed: UNAVAILABLE, never INTERNAL.
+		return status.Errorf(codes.Unavailable, "the store could not record %s %s: %v", s.kind, id, err)
 	}
 	r.log.Info("callee create", append([]any{"kind", s.kind, "execution_id", id}, logging.TokenAttrs(tok)...)...)
 	st := r.startOnce(ctx, s)
@@ -63,7 +65,7 @@ func (r *recorder) recordAndStart(ctx context.Context, id string, execution prot
 	}
 	// FAILED would be a lie if the workflow did start and runs: leave it PENDING.
 	outcome := "whether its workflow started is unknown"
-	if !names.AmbiguousStart(st.Code()) {
+	if !names.Ambiguous(st.Code()) {
 		update := models.StatusUpdate{
 			ExecutionID: id,
 			Phase:       models.Ptr(models.PhaseFailed),
@@ -101,7 +103,7 @@ func (r *recorder) startOnce(ctx context.Context, s start) *status.Status {
 			return nil
 		}
 		st := serviceerror.ToStatus(err)
-		if !names.AmbiguousStart(st.Code()) || attempt == startAttempts {
+		if !names.Ambiguous(st.Code()) || attempt == startAttempts {
 			return st
 		}
 		r.log.Warn("callee create: start answered ambiguously; starting it again to find out",
@@ -115,17 +117,44 @@ func (r *recorder) startOnce(ctx context.Context, s start) *status.Status {
 	}
 }
 
-// read answers get: the recorded execution, or NOT_FOUND.
+// read answers get: the recorded execution, or NOT_FOUND; an id beyond the
+// longest one create hands out is refused before the store sees it.
 func (r *recorder) read(ctx context.Context, id string, into proto.Message) error {
+	if problem := tooLong("id", len(id), names.MaxNameBytes); problem != "" {
+		return status.Error(codes.InvalidArgument, problem)
+	}
 	err := r.store.Get(ctx, id, into)
 	var notFound *store.NotFoundError
 	switch {
 	case errors.As(err, &notFound):
 		return status.Error(codes.NotFound, notFound.Error())
 	case err != nil:
-		return status.Errorf(codes.Internal, "could not read %s: %v", id, err)
+		// The store is the dependency that failed: UNAVAILABLE, never INTERNAL.
+		return status.Errorf(codes.Unavailable, "the store could not read %s: %v", id, err)
 	}
 	return nil
+}
+
+// inputTooLarge says why the callee workflow's input would break Temporal's
+// payload limit, or "". The limits of section 3 keep it under that limit but
+// bound no raise_error, so a request whose raise_error texts are large would
+// otherwise be stored and then refused by Temporal's start: an orphan row and
+// an UNAVAILABLE answer to bad input.
+func inputTooLarge(input models.ServerlessWorkflowInput, tasks []*wfpb.WorkflowTask) string {
+	payloads, err := converter.GetDefaultDataConverter().ToPayloads(input)
+	if err != nil {
+		return fmt.Sprintf("the callee workflow's input cannot be encoded: %v", err)
+	}
+	size := proto.Size(payloads)
+	if size <= names.TemporalBlobLimitBytes {
+		return ""
+	}
+	raiseErrorBytes := 0
+	for _, t := range tasks {
+		raiseErrorBytes += len(t.GetRaiseError())
+	}
+	return fmt.Sprintf("the callee workflow's input would be %d bytes, beyond Temporal's payload limit "+
+		"of %d (spec.tasks[*].raise_error is %d bytes in all)", size, names.TemporalBlobLimitBytes, raiseErrorBytes)
 }
 
 func newID(prefix string) string {
@@ -226,6 +255,9 @@ func (s workflowCommands) Create(ctx context.Context, req *wfpb.WorkflowExecutio
 		CallbackToken:   token.Encode(spec.CallbackToken),
 		RunnerTaskQueue: s.r.queues.WorkflowRunner,
 		CalleeTaskQueue: s.r.queues.Callee,
+	}
+	if problem := inputTooLarge(input, spec.Tasks); problem != "" {
+		return nil, status.Error(codes.InvalidArgument, problem)
 	}
 	err := s.r.recordAndStart(ctx, id, execution, spec.CallbackToken, start{
 		names.WorkflowExecutionKind, names.WorkflowInvokeWorkflow, names.WorkflowInvokeWorkflowID(id), input,

@@ -20,12 +20,7 @@ import (
 // happens in the system activity, never in the workflow itself. No workflow
 // here has a run timeout: it would end the workflow without a completion.
 
-const (
-	// agentRunTimeout is the start-to-close of the agent work; its expiry is
-	// delivered to the caller as a failure.
-	agentRunTimeout     = 24 * time.Hour
-	statusUpdateTimeout = 30 * time.Second
-)
+const statusUpdateTimeout = 30 * time.Second
 
 // InvokeAgentExecution (stigmer/agent-execution/invoke) runs one agent
 // execution on the runner queue and completes its caller. Its outcome is the
@@ -34,9 +29,13 @@ func InvokeAgentExecution(ctx workflow.Context, in models.InvokeAgentExecutionIn
 	if err := beginExecution(ctx, names.UpdateAgentStatusActivity, in.ExecutionID, in.CallbackToken); err != nil {
 		return nil, err
 	}
+	// Either timeout fails the execution with TimeoutError, delivered to the
+	// caller: the 24 h start-to-close, and the heartbeat timeout that a dead
+	// runner or a lost task runs into (THP-LIVENESS-001).
 	runCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		TaskQueue:           in.RunnerTaskQueue,
-		StartToCloseTimeout: agentRunTimeout,
+		StartToCloseTimeout: names.RunAgentStartToClose,
+		HeartbeatTimeout:    names.RunAgentHeartbeatTimeout,
 		// The agent's failure is the execution's outcome: no silent re-runs.
 		RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 1},
 	})

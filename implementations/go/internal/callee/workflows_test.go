@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
@@ -212,4 +213,108 @@ func completedResult(t *testing.T, in models.CompleteExternalActivityInput) mode
 		t.Fatalf("completion result %s: %v", in.Result, err)
 	}
 	return result
+}
+
+func TestAgentWorkIsScheduledWithItsHeartbeatTimeout(t *testing.T) {
+	f := &fakeCallee{}
+	var info activity.Info
+	env := newEnv(f, func(ctx context.Context, _ models.RunAgentInput) (string, error) {
+		info = activity.GetInfo(ctx)
+		return "ok", nil
+	})
+	env.ExecuteWorkflow(InvokeAgentExecution, agentInput("dG9rZW4="))
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if info.HeartbeatTimeout != 30*time.Second || info.StartToCloseTimeout != 24*time.Hour {
+		t.Errorf("heartbeat timeout %v, start-to-close %v; want 30s and 24h",
+			info.HeartbeatTimeout, info.StartToCloseTimeout)
+	}
+}
+
+func TestHeartbeatTimeoutFailsTheExecutionWithTimeoutError(t *testing.T) {
+	f := &fakeCallee{}
+	env := newEnv(f, func(context.Context, models.RunAgentInput) (string, error) {
+		return "", temporal.NewHeartbeatTimeoutError()
+	})
+	env.ExecuteWorkflow(InvokeAgentExecution, agentInput("dG9rZW4="))
+	var appErr *temporal.ApplicationError
+	if err := env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != "TimeoutError" {
+		t.Fatalf("workflow error %v", err)
+	}
+	if len(f.completions) != 1 {
+		t.Fatalf("completions %+v", f.completions)
+	}
+	got := f.completions[0].Error
+	if got == nil || got.Type != "TimeoutError" || got.NonRetryable {
+		t.Fatalf("error info %+v, want the retryable TimeoutError", got)
+	}
+	if phases, _ := f.phases(); phases[len(phases)-1] != models.PhaseFailed {
+		t.Errorf("phases %v", phases)
+	}
+}
+
+func TestUnconfirmedIsRecordedOnBothPaths(t *testing.T) {
+	for _, run := range []func(env *testsuite.TestWorkflowEnvironment){
+		func(env *testsuite.TestWorkflowEnvironment) {
+			env.ExecuteWorkflow(InvokeAgentExecution, agentInput("dG9rZW4="))
+		},
+		func(env *testsuite.TestWorkflowEnvironment) {
+			env.ExecuteWorkflow(ExecuteServerlessWorkflow, serverlessInput(models.WorkflowTaskInput{Name: "t"}))
+		},
+	} {
+		f := &fakeCallee{outcome: models.OutcomeUnconfirmed}
+		env := newEnv(f, func(context.Context, models.RunAgentInput) (string, error) { return "ok", nil })
+		run(env)
+		if err := env.GetWorkflowError(); err != nil {
+			t.Fatal(err)
+		}
+		if u := f.last(); *u.CallbackPhase != models.CallbackUnconfirmed || *u.CallbackDetail == "" {
+			t.Errorf("last update %+v", u)
+		}
+	}
+}
+
+func TestFailedDeliveryIsRecordedAndKeepsTheOutcome(t *testing.T) {
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	f := &fakeCallee{}
+	env.RegisterActivityWithOptions(f.update, activity.RegisterOptions{Name: names.UpdateAgentStatusActivity})
+	env.RegisterActivityWithOptions(func(context.Context, models.CompleteExternalActivityInput) (string, error) {
+		return "", temporal.NewNonRetryableApplicationError("Temporal rejected the callback token", names.InvalidTokenError, nil)
+	}, activity.RegisterOptions{Name: names.CompleteExternalActivity})
+	env.RegisterActivityWithOptions(func(context.Context, models.RunAgentInput) (string, error) { return "ok", nil },
+		activity.RegisterOptions{Name: names.RunAgentActivity})
+	env.ExecuteWorkflow(InvokeAgentExecution, agentInput("dG9rZW4="))
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatalf("a failed delivery changed the outcome: %v", err)
+	}
+	if u := f.last(); *u.CallbackPhase != models.CallbackFailed || *u.CallbackDetail != "Temporal rejected the callback token" {
+		t.Errorf("last update %+v", u)
+	}
+}
+
+func TestCallbackRecord(t *testing.T) {
+	timedOut := temporal.NewTimeoutError(enumspb.TIMEOUT_TYPE_START_TO_CLOSE, nil)
+	rejected := temporal.NewNonRetryableApplicationError("rejected", names.InvalidTokenError, nil)
+	cases := []struct {
+		outcome string
+		err     error
+		want    string
+	}{
+		{models.OutcomeDelivered, nil, models.CallbackDelivered},
+		{models.OutcomeNotFound, nil, models.CallbackNotFound},
+		{models.OutcomeUnconfirmed, nil, models.CallbackUnconfirmed},
+		{"", timedOut, models.CallbackUnconfirmed},
+		{"", rejected, models.CallbackFailed},
+	}
+	for _, c := range cases {
+		phase, detail := callbackRecord(c.outcome, c.err)
+		if phase != c.want {
+			t.Errorf("%q %v: got %s, want %s", c.outcome, c.err, phase, c.want)
+		}
+		if (detail == "") != (phase == models.CallbackDelivered) {
+			t.Errorf("%s: detail %q", phase, detail)
+		}
+	}
 }

@@ -122,6 +122,7 @@ const (
 	CallbackDelivered    = "CALLBACK_DELIVERED"
 	CallbackNotFound     = "CALLBACK_NOT_FOUND"
 	CallbackFailed       = "CALLBACK_FAILED"
+	CallbackUnconfirmed  = "CALLBACK_UNCONFIRMED"
 )
 
 // StatusUpdate is a partial status update of an execution; nil leaves a field unchanged.
@@ -149,7 +150,13 @@ type CompleteExternalActivityInput struct {
 const (
 	OutcomeDelivered    = "delivered"
 	OutcomeNotRequested = "not_requested" // empty token: nothing was sent
-	OutcomeNotFound     = "not_found"     // Temporal answered NOT_FOUND
+	// OutcomeNotFound: the first try met NOT_FOUND, so the caller's activity
+	// was no longer open; not delivered.
+	OutcomeNotFound = "not_found"
+	// OutcomeUnconfirmed: maybe delivered. A later try met NOT_FOUND (an
+	// earlier try may have delivered it and lost only its answer), or the last
+	// try's answer left open whether Temporal applied it.
+	OutcomeUnconfirmed = "unconfirmed"
 )
 
 // Ptr is a pointer to v, for the optional fields of StatusUpdate.

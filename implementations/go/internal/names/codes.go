@@ -31,9 +31,11 @@ func CodeName(c codes.Code) string {
 	return c.String()
 }
 
-// AmbiguousStart reports whether an answer to a workflow start leaves open whether Temporal
-// applied it (AMBIGUOUS_CODES of reference_impl/names.py; THP-CREATE-006).
-func AmbiguousStart(c codes.Code) bool {
+// Ambiguous reports whether an answer leaves open whether Temporal applied the
+// request (AMBIGUOUS_CODES of reference_impl/names.py): a workflow start, which
+// create starts again to find out (THP-CREATE-006), or a completion, which is
+// recorded CALLBACK_UNCONFIRMED (THP-RETRY-005).
+func Ambiguous(c codes.Code) bool {
 	switch c {
 	case codes.DeadlineExceeded, codes.Canceled, codes.Unavailable, codes.Unknown, codes.Internal:
 		return true

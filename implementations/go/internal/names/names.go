@@ -86,3 +86,34 @@ const (
 	WorkflowTaskFailedError    = "WorkflowTaskFailed"
 	DefaultAgentExecutionError = "AgentExecutionFailed"
 )
+
+// Limits of create and get (SPEC.md section 3, "Bad input"), in bytes of UTF-8.
+const (
+	MaxMessageBytes = 131072 // spec.message
+	MaxSetJSONBytes = 131072 // the set_json of all of a request's tasks together
+	// MaxNameBytes bounds each id and name: agent_id, session_id, workflow_id,
+	// metadata.name, a task's name, get's id.
+	MaxNameBytes = 256
+	MaxTasks     = 64 // tasks of one workflow execution
+	// MaxJSONDepth bounds the nesting of arrays and objects in one set_json;
+	// its top-level object is depth 1.
+	MaxJSONDepth = 32
+	// MaxRequestBytes is gRPC's default receive limit: a larger request is
+	// refused with RESOURCE_EXHAUSTED.
+	MaxRequestBytes = 4194304
+	// MaxErrorMessageBytes bounds the status message of an error of create or get.
+	MaxErrorMessageBytes = 1024
+	// TemporalBlobLimitBytes is Temporal's default payload limit: the limits
+	// above keep every callee workflow input under it.
+	TemporalBlobLimitBytes = 2097152
+)
+
+// The agent work (stigmer/agent-execution/run).
+const (
+	// RunAgentHeartbeatTimeout: work that goes this long without a heartbeat
+	// (a dead runner, a lost task) fails with TimeoutError (THP-LIVENESS-001).
+	RunAgentHeartbeatTimeout = 30 * time.Second
+	// RunAgentStartToClose is the longest agent work; its expiry fails the
+	// execution with TimeoutError.
+	RunAgentStartToClose = 24 * time.Hour
+)
