@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
 
 import grpc
 import pytest
@@ -16,7 +15,7 @@ from temporalio.api.workflowservice.v1 import StartWorkflowExecutionRequest
 from temporalio.client import WorkflowExecutionStatus
 
 from fixtures.deployment import Deployment
-from fixtures.proxy import COMPLETED
+from fixtures.proxy import COMPLETED, starts_workflow_with
 from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
 from protos.ai.stigmer.agentic.workflowexecution.v1 import workflowexecution_pb2 as wf_pb
 from reference_impl.models import CallAgentInput, CallWorkflowInput, RunTaskInput, WorkflowTaskInput
@@ -33,20 +32,6 @@ RAN: frozenset[WorkflowExecutionStatus | None] = frozenset(
     {WorkflowExecutionStatus.RUNNING, WorkflowExecutionStatus.COMPLETED}
 )
 """Statuses of a callee workflow that runs, or ran, the work."""
-
-
-def starts_work_of(marker: str, workflow: str = AGENT_INVOKE_WORKFLOW) -> Callable[[Message], bool]:
-    """A rule predicate: the request starts a callee workflow whose input holds ``marker`` (an
-    agent id, a task name), not one of an earlier example's, whose retries may be under way."""
-
-    def predicate(request: Message) -> bool:
-        return (
-            isinstance(request, StartWorkflowExecutionRequest)
-            and request.workflow_id.startswith(f"{workflow}/")
-            and any(marker.encode() in p.data for p in request.input.payloads)
-        )
-
-    return predicate
 
 
 @pytest.mark.requirement("THP-CREATE-006")
@@ -66,7 +51,7 @@ async def test_ambiguous_start_runs_the_work_once(
         "StartWorkflowExecution",
         status=grpc.StatusCode[code],
         times=times,
-        when=starts_work_of(agent_id),
+        when=starts_workflow_with(agent_id, AGENT_INVOKE_WORKFLOW),
     )
     # Answering an error is allowed too if nothing of that execution runs; the caller's
     # retries then create again, so it gets one attempt more than there are lost answers.
@@ -130,7 +115,7 @@ async def test_ambiguous_start_on_the_workflow_path_runs_the_tasks_once(
         "StartWorkflowExecution",
         status=grpc.StatusCode[code],
         times=AMBIGUOUS_STARTS_RESOLVED,
-        when=starts_work_of(task_name, WORKFLOW_INVOKE_WORKFLOW),
+        when=starts_workflow_with(task_name, WORKFLOW_INVOKE_WORKFLOW),
     )
     call = CallWorkflowInput("wf", [WorkflowTaskInput(task_name, {"ran": task_name})])
     task = RunTaskInput(

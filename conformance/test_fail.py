@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from hypothesis import example, given
+from hypothesis import strategies as st
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import ApplicationError, RetryState
 
@@ -11,14 +14,31 @@ from conformance.ijson import assert_same_json
 from conformance.strategies import errors
 from fixtures.deployment import Deployment
 from fixtures.observe import caller_failure
+from fixtures.proxy import starts_workflow_with
 from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
-from reference_impl.models import CallAgentInput, ErrorInfo, RunTaskInput
-from reference_impl.names import CREATE_FAILED_ERROR, agent_invoke_workflow_id
+from protos.ai.stigmer.agentic.workflowexecution.v1 import workflowexecution_pb2 as wf_pb
+from reference_impl.models import (
+    CallAgentInput,
+    CallWorkflowInput,
+    ErrorInfo,
+    RunTaskInput,
+    WorkflowTaskInput,
+)
+from reference_impl.names import (
+    CREATE_FAILED_ERROR,
+    WORKFLOW_INVOKE_WORKFLOW,
+    WORKFLOW_TASK_FAILED_ERROR,
+    agent_invoke_workflow_id,
+)
+
+LONG_MESSAGE = "a failure that explains itself at length; é✓ " * 1_500
+"""About 66 KB: a stack trace or a model's refusal, which no layer may cut short."""
 
 
 @pytest.mark.requirement("THP-FAIL-001")
 @given(error=errors)
 @example(error=ErrorInfo("big numbers", "Numeric", False, [4.926632833995522e16, {"n": -1e300}]))
+@example(error=ErrorInfo(LONG_MESSAGE, "Verbose", False, []))
 async def test_caller_sees_exactly_the_work_error(deployment: Deployment, error: ErrorInfo) -> None:
     agent_id = deployment.new_agent()
     deployment.agent.script(agent_id, error=error)
@@ -117,3 +137,40 @@ async def test_failed_execution_is_recorded_and_fails_the_callee_workflow(
     cause = caught.value.cause
     assert isinstance(cause, ApplicationError)
     assert (cause.message, cause.type) == (error.message, error.type)
+
+
+@pytest.mark.requirement("THP-FAIL-007")
+@given(
+    name=st.from_regex(r"[A-Za-z0-9 _'\"-]{1,30}", fullmatch=True),
+    error=st.text(st.characters(codec="utf-8"), min_size=1, max_size=200),
+)
+@example(name="it's", error="boom")
+@example(name="step", error=LONG_MESSAGE)
+async def test_failed_task_fails_the_caller_on_the_workflow_path(
+    deployment: Deployment, name: str, error: str
+) -> None:
+    first = f"first-{uuid.uuid4().hex[:12]}"
+    tasks = [
+        WorkflowTaskInput(first, {"done": 1}),
+        WorkflowTaskInput(name, {"never": True}, raise_error=error),
+    ]
+    started = deployment.proxy.watch(
+        "StartWorkflowExecution", when=starts_workflow_with(first, WORKFLOW_INVOKE_WORKFLOW)
+    )
+    task = RunTaskInput(workflow=CallWorkflowInput("wf", tasks), start_to_close_seconds=60)
+    try:
+        _, failure = await caller_failure(await deployment.start_caller(task))
+    finally:
+        started.remove()
+    expected = f"task {name!r} failed: {error}"
+    assert (failure.type, failure.message) == (WORKFLOW_TASK_FAILED_ERROR, expected)
+    assert not failure.non_retryable
+    assert list(failure.details) == []
+    [start] = started.requests
+    workflow_id = getattr(start, "workflow_id", "")
+    execution = await deployment.settled_workflow(
+        workflow_id.removeprefix(f"{WORKFLOW_INVOKE_WORKFLOW}/")
+    )
+    assert execution.status.phase == wf_pb.EXECUTION_FAILED
+    recorded = (execution.status.error.type, execution.status.error.message)
+    assert recorded == (WORKFLOW_TASK_FAILED_ERROR, expected)

@@ -74,4 +74,18 @@ FAIL: tuple[Requirement, ...] = (
             "The callee's own outcome must describe the work, so operators see what really failed."
         ),
     ),
+    Requirement(
+        id="THP-FAIL-007",
+        level=Level.MUST,
+        family="FAIL",
+        statement=(
+            "On the workflow path, a task that fails ends the caller's activity with the"
+            " retryable type WorkflowTaskFailed, the message `task '<name>' failed: <error>` and"
+            " no details, and the execution records EXECUTION_FAILED with that error."
+        ),
+        rationale=(
+            "The original Go edition delivered a task list's success and lost its failure: the"
+            " caller hung until its timeout."
+        ),
+    ),
 )

@@ -1,0 +1,80 @@
+"""Broken variants of the failure lanes and of `create`'s promptness; registered by variants."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from temporalio.client import Client
+
+from reference_impl.callee import service
+from reference_impl.models import CompletionOutcome, ErrorInfo
+from reference_impl.names import WORKFLOW_TASK_FAILED_ERROR
+from tests.suite.breakage.variants import Completion, variant, wrap_completion
+
+KEPT_MESSAGE_CHARACTERS = 1000
+
+
+@variant(
+    "workflow-failure-never-delivered",
+    breaks=("THP-FAIL-007",),
+    tests=("conformance/test_fail.py::test_failed_task_fails_the_caller_on_the_workflow_path",),
+)
+def workflow_failure_never_delivered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A task list's failure is not sent: its caller waits for its timeout (the Go edition's
+    original defect, on the workflow path)."""
+
+    def wrap(complete: Completion) -> Completion:
+        @functools.wraps(complete)
+        async def success_only(
+            client: Client, token: bytes, *, result: Any = None, error: ErrorInfo | None = None
+        ) -> CompletionOutcome:
+            if error is not None and error.type == WORKFLOW_TASK_FAILED_ERROR:
+                return CompletionOutcome.NOT_REQUESTED
+            return await complete(client, token, result=result, error=error)
+
+        return success_only
+
+    wrap_completion(monkeypatch, wrap)
+
+
+@variant(
+    "failure-message-truncated",
+    breaks=("THP-FAIL-001",),
+    tests=("conformance/test_fail.py::test_caller_sees_exactly_the_work_error",),
+)
+def failure_message_truncated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The failure lane keeps the first 1,000 characters of the error's message."""
+
+    def wrap(complete: Completion) -> Completion:
+        @functools.wraps(complete)
+        async def truncating(
+            client: Client, token: bytes, *, result: Any = None, error: ErrorInfo | None = None
+        ) -> CompletionOutcome:
+            if error is not None:
+                error = replace(error, message=error.message[:KEPT_MESSAGE_CHARACTERS])
+            return await complete(client, token, result=result, error=error)
+
+        return truncating
+
+    wrap_completion(monkeypatch, wrap)
+
+
+@variant(
+    "create-waits-for-the-work",
+    breaks=("THP-CREATE-003",),
+    tests=("conformance/test_create.py::test_create_answers_before_the_work_ends",),
+)
+def create_waits_for_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`create` answers only once the callee workflow, and so the work, has ended."""
+    start = service._Recorder._start
+
+    async def start_and_wait(
+        self: service._Recorder, workflow: str, workflow_input: object, workflow_id: str
+    ) -> None:
+        await start(self, workflow, workflow_input, workflow_id)
+        await self._client.get_workflow_handle(workflow_id).result()
+
+    monkeypatch.setattr(service._Recorder, "_start", start_and_wait)
