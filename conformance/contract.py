@@ -138,7 +138,10 @@ def constants() -> str:
         ),
         ("longest callback token accepted (bytes)", str(names.MAX_CALLBACK_TOKEN_BYTES)),
         ("longest `spec.message` accepted (bytes of UTF-8)", str(names.MAX_MESSAGE_BYTES)),
-        ("longest `set_json` of all tasks together (bytes)", str(names.MAX_SET_JSON_BYTES)),
+        (
+            "longest `set_json` and `raise_error` of all tasks together (bytes)",
+            str(names.MAX_TASKS_BYTES),
+        ),
         ("longest id or name (bytes of UTF-8)", str(names.MAX_NAME_BYTES)),
         ("most tasks in one workflow execution", str(names.MAX_TASKS)),
         ("deepest nesting in one `set_json` (its object is 1)", str(names.MAX_JSON_DEPTH)),

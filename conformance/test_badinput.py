@@ -39,8 +39,8 @@ from reference_impl.names import (
     MAX_JSON_DEPTH,
     MAX_MESSAGE_BYTES,
     MAX_NAME_BYTES,
-    MAX_SET_JSON_BYTES,
     MAX_TASKS,
+    MAX_TASKS_BYTES,
 )
 
 FUZZ_EXAMPLES: Final = settings().max_examples * 10
@@ -120,7 +120,7 @@ async def test_any_bytes_get_a_typed_answer_and_a_refusal_leaves_no_trace(
     workflow_id=hostile_text,
     name=hostile_text,
 )
-@example(set_json=[nested(100_000)[:MAX_SET_JSON_BYTES]], workflow_id="w", name="t")
+@example(set_json=[nested(100_000)[:MAX_TASKS_BYTES]], workflow_id="w", name="t")
 @example(set_json=['{"a": "\\ud800"}'], workflow_id="w", name="t")
 async def test_any_workflow_execution_gets_a_typed_answer(
     deployment: Deployment, set_json: list[str], workflow_id: str, name: str
@@ -145,7 +145,7 @@ async def test_any_agent_execution_gets_a_typed_answer(
 async def test_the_callee_keeps_serving_after_hostile_input(deployment: Deployment) -> None:
     for method, request in [
         (CREATE_AGENT, b"\xff" * 1024),
-        (CREATE_WORKFLOW, workflow_request(nested(100_000)[:MAX_SET_JSON_BYTES])),
+        (CREATE_WORKFLOW, workflow_request(nested(100_000)[:MAX_TASKS_BYTES])),
         (CREATE_WORKFLOW, workflow_request(*NOT_IJSON[:MAX_TASKS])),
         (GET_WORKFLOW, wf_pb.WorkflowExecutionId(value="x" * (1 << 20)).SerializeToString()),
         (CREATE_AGENT, agent_request("a", "m" * (3 << 20))),
@@ -187,13 +187,23 @@ BEYOND_LIMITS: Final = {
         "spec.tasks[0].name",
     ),
     "tasks": (CREATE_WORKFLOW, workflow_request(*["{}"] * (MAX_TASKS + 1)), "spec.tasks"),
-    "set_json total": (
+    "tasks' text": (
         CREATE_WORKFLOW,
         workflow_request(
-            '{"a": "' + "x" * (MAX_SET_JSON_BYTES // 2) + '"}',
-            '{"b": "' + "y" * (MAX_SET_JSON_BYTES // 2) + '"}',
+            '{"a": "' + "x" * (MAX_TASKS_BYTES // 2) + '"}',
+            '{"b": "' + "y" * (MAX_TASKS_BYTES // 2) + '"}',
         ),
-        "spec.tasks[1].set_json",
+        "spec.tasks",
+    ),
+    "raise_error": (
+        CREATE_WORKFLOW,
+        wf_pb.WorkflowExecution(
+            spec=wf_pb.WorkflowExecutionSpec(
+                workflow_id="w",
+                tasks=[wf_pb.WorkflowTask(name="t", raise_error="<" * (MAX_TASKS_BYTES + 1))],
+            )
+        ).SerializeToString(),
+        "spec.tasks",
     ),
     "depth": (CREATE_WORKFLOW, workflow_request(nested(MAX_JSON_DEPTH + 1)), "set_json"),
     "depth in arrays": (
@@ -253,12 +263,10 @@ async def test_an_agent_execution_at_every_limit_runs_exactly(deployment: Deploy
 async def test_a_workflow_execution_at_every_limit_runs_exactly(deployment: Deployment) -> None:
     deep = nested(MAX_JSON_DEPTH)
     pair = '{"emoji": "\\ud83d\\ude00", "big": 4.926632833995522e16, "tiny": -1e-300}'
-    filler_size = (
-        MAX_SET_JSON_BYTES - len(deep) - len(pair) - (MAX_TASKS - 3) * 2 - len('{"f": ""}')
-    )
+    filler_size = MAX_TASKS_BYTES - len(deep) - len(pair) - (MAX_TASKS - 3) * 2 - len('{"f": ""}')
     filler = '{"f": "' + "z" * filler_size + '"}'
     set_json = [deep, pair, filler, *["{}"] * (MAX_TASKS - 3)]
-    assert sum(len(s) for s in set_json) == MAX_SET_JSON_BYTES
+    assert sum(len(s) for s in set_json) == MAX_TASKS_BYTES
     name = "n" * (MAX_NAME_BYTES - 2)
     request = workflow_request(*set_json, workflow_id="w" * MAX_NAME_BYTES, names=name)
     answer = await send(deployment, CREATE_WORKFLOW, request)

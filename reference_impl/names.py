@@ -86,8 +86,9 @@ TOKEN_FINGERPRINT_CHARS: Final = 12
 # --- Limits of create and get (SPEC.md section 3, "Bad input") --------------
 MAX_MESSAGE_BYTES: Final = 131_072
 """``spec.message``: at most this many bytes of UTF-8."""
-MAX_SET_JSON_BYTES: Final = 131_072
-"""The ``set_json`` of all of a request's tasks together: at most this many bytes."""
+MAX_TASKS_BYTES: Final = 131_072
+"""The ``set_json`` and ``raise_error`` of all of a request's tasks together: at most this
+many bytes."""
 MAX_NAME_BYTES: Final = 256
 """Each id and name: agent_id, session_id, workflow_id, metadata.name, a task's name, get's id."""
 MAX_TASKS: Final = 64

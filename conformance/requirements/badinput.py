@@ -11,10 +11,11 @@ BADINPUT: tuple[Requirement, ...] = (
         level=Level.MUST,
         family="BADINPUT",
         statement=(
-            "While Temporal is reachable, every answer of `create` and `get` to any request,"
-            " any message or any bytes, is OK, INVALID_ARGUMENT, RESOURCE_EXHAUSTED or"
-            " NOT_FOUND, never UNKNOWN, INTERNAL or UNAVAILABLE; an error's message is at most"
-            f" {MAX_ERROR_MESSAGE_BYTES} bytes; and the callee keeps serving."
+            "While Temporal is up, every answer of `create` and `get` to any request, any"
+            " message or any bytes, is OK, INVALID_ARGUMENT, RESOURCE_EXHAUSTED or NOT_FOUND:"
+            " never UNKNOWN or INTERNAL, and never UNAVAILABLE, which is kept for a dependency"
+            f" that is down; an error's message is at most {MAX_ERROR_MESSAGE_BYTES} bytes; and"
+            " the callee keeps serving."
         ),
         rationale=(
             "Callers retry UNKNOWN, INTERNAL and UNAVAILABLE: an untyped answer to bad input"

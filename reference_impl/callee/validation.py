@@ -18,8 +18,8 @@ from reference_impl.names import (
     MAX_JSON_DEPTH,
     MAX_MESSAGE_BYTES,
     MAX_NAME_BYTES,
-    MAX_SET_JSON_BYTES,
     MAX_TASKS,
+    MAX_TASKS_BYTES,
 )
 
 
@@ -93,21 +93,20 @@ def validate_workflow_execution(request: wf_pb.WorkflowExecution) -> str | None:
     )
     if problem:
         return problem
-    set_json_bytes = 0
     for i, task in enumerate(spec.tasks):
-        field = f"spec.tasks[{i}]"
         if not task.name:
-            return f"{field}.name must not be empty"
-        set_json_bytes += _utf8_size(task.set_json)
-        problem = _names_too_long({f"{field}.name": task.name})
+            return f"spec.tasks[{i}].name must not be empty"
+        problem = _names_too_long({f"spec.tasks[{i}].name": task.name})
         if problem:
             return problem
-        if set_json_bytes > MAX_SET_JSON_BYTES:
-            return (
-                f"{field}.set_json brings the tasks' set_json to {set_json_bytes} bytes;"
-                f" at most {MAX_SET_JSON_BYTES} are accepted"
-            )
-        problem = _set_json_problem(f"{field}.set_json", task.set_json)
+    tasks_bytes = sum(_utf8_size(t.set_json) + _utf8_size(t.raise_error) for t in spec.tasks)
+    if tasks_bytes > MAX_TASKS_BYTES:
+        return (
+            f"spec.tasks hold {tasks_bytes} bytes of set_json and raise_error;"
+            f" at most {MAX_TASKS_BYTES} are accepted"
+        )
+    for i, task in enumerate(spec.tasks):
+        problem = _set_json_problem(f"spec.tasks[{i}].set_json", task.set_json)
         if problem:
             return problem
     return too_long("spec.callback_token", len(spec.callback_token), MAX_CALLBACK_TOKEN_BYTES)

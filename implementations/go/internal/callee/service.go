@@ -13,7 +13,6 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/converter"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -135,28 +134,6 @@ func (r *recorder) read(ctx context.Context, id string, into proto.Message) erro
 	return nil
 }
 
-// inputTooLarge says why the callee workflow's input would break Temporal's
-// payload limit, or "". The limits of section 3 keep it under that limit but
-// bound no raise_error, so a request whose raise_error texts are large would
-// otherwise be stored and then refused by Temporal's start: an orphan row and
-// an UNAVAILABLE answer to bad input.
-func inputTooLarge(input models.ServerlessWorkflowInput, tasks []*wfpb.WorkflowTask) string {
-	payloads, err := converter.GetDefaultDataConverter().ToPayloads(input)
-	if err != nil {
-		return fmt.Sprintf("the callee workflow's input cannot be encoded: %v", err)
-	}
-	size := proto.Size(payloads)
-	if size <= names.TemporalBlobLimitBytes {
-		return ""
-	}
-	raiseErrorBytes := 0
-	for _, t := range tasks {
-		raiseErrorBytes += len(t.GetRaiseError())
-	}
-	return fmt.Sprintf("the callee workflow's input would be %d bytes, beyond Temporal's payload limit "+
-		"of %d (spec.tasks[*].raise_error is %d bytes in all)", size, names.TemporalBlobLimitBytes, raiseErrorBytes)
-}
-
 func newID(prefix string) string {
 	return prefix + "-" + strings.ReplaceAll(uuid.NewString(), "-", "")
 }
@@ -255,9 +232,6 @@ func (s workflowCommands) Create(ctx context.Context, req *wfpb.WorkflowExecutio
 		CallbackToken:   token.Encode(spec.CallbackToken),
 		RunnerTaskQueue: s.r.queues.WorkflowRunner,
 		CalleeTaskQueue: s.r.queues.Callee,
-	}
-	if problem := inputTooLarge(input, spec.Tasks); problem != "" {
-		return nil, status.Error(codes.InvalidArgument, problem)
 	}
 	err := s.r.recordAndStart(ctx, id, execution, spec.CallbackToken, start{
 		names.WorkflowExecutionKind, names.WorkflowInvokeWorkflow, names.WorkflowInvokeWorkflowID(id), input,

@@ -3,7 +3,6 @@ package callee
 import (
 	"context"
 	"log/slog"
-	"strings"
 	"testing"
 	"time"
 
@@ -11,9 +10,6 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"google.golang.org/grpc/codes"
-
-	wfpb "github.com/stigmer/handshake-conformance/implementations/go/gen/workflowexecutionv1"
-	"github.com/stigmer/handshake-conformance/implementations/go/internal/models"
 )
 
 // fakeStarter answers ExecuteWorkflow with its answers in turn (the last one for good).
@@ -71,23 +67,5 @@ func TestStartAmbiguousToTheEndIsReportedAmbiguous(t *testing.T) {
 	fake, code := startWith(t, serviceerror.NewUnavailable("down"))
 	if code != codes.Unavailable || len(fake.starts) != startAttempts {
 		t.Fatalf("got %v after %d starts, want Unavailable after %d", code, len(fake.starts), startAttempts)
-	}
-}
-
-func TestInputBeyondTemporalsPayloadLimitIsRefused(t *testing.T) {
-	in := func(raise string) (models.ServerlessWorkflowInput, []*wfpb.WorkflowTask) {
-		tasks := []*wfpb.WorkflowTask{{Name: "t", RaiseError: raise}}
-		return models.ServerlessWorkflowInput{
-			ExecutionID: "wex-1",
-			Tasks:       []models.WorkflowTaskInput{{Name: "t", RaiseError: raise}},
-		}, tasks
-	}
-	if got := inputTooLarge(in(strings.Repeat("e", 1<<20))); got != "" {
-		t.Errorf("1 MiB refused: %s", got)
-	}
-	got := inputTooLarge(in(strings.Repeat("<", 1<<20))) // escaped as \u003c: 6 MiB
-	if !strings.Contains(got, "beyond Temporal's payload limit of 2097152") ||
-		!strings.Contains(got, "spec.tasks[*].raise_error is 1048576 bytes in all") {
-		t.Errorf("6 MiB encoded: %q", got)
 	}
 }

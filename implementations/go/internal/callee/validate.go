@@ -75,7 +75,7 @@ func validateWorkflowExecution(req *wfpb.WorkflowExecution) string {
 	if problem != "" {
 		return problem
 	}
-	setJSONBytes := 0
+	tasksBytes := 0
 	for i, task := range tasks {
 		if task.GetName() == "" {
 			return fmt.Sprintf("spec.tasks[%d].name must not be empty", i)
@@ -83,11 +83,11 @@ func validateWorkflowExecution(req *wfpb.WorkflowExecution) string {
 		if p := tooLong(fmt.Sprintf("spec.tasks[%d].name", i), len(task.GetName()), names.MaxNameBytes); p != "" {
 			return p
 		}
-		setJSONBytes += len(task.GetSetJson())
+		tasksBytes += len(task.GetSetJson()) + len(task.GetRaiseError())
 	}
-	if setJSONBytes > names.MaxSetJSONBytes {
-		return fmt.Sprintf("spec.tasks[*].set_json is %d bytes in all; at most %d are accepted",
-			setJSONBytes, names.MaxSetJSONBytes)
+	if tasksBytes > names.MaxTasksBytes {
+		return fmt.Sprintf("spec.tasks hold %d bytes of set_json and raise_error; at most %d are accepted",
+			tasksBytes, names.MaxTasksBytes)
 	}
 	for i, task := range tasks {
 		if p := validateSetJSON(task.GetSetJson()); p != "" {

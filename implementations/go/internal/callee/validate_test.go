@@ -103,7 +103,7 @@ func TestWorkflowLimits(t *testing.T) {
 		{workflowOf(tasksOf(65, "")...), "spec.tasks holds 65 tasks; at most 64 are accepted"},
 		{workflowOf(tasksOf(64, setJSON(2048))...), ""}, // 131072 bytes in all
 		{workflowOf(tasksOf(64, setJSON(2049))...),
-			"spec.tasks[*].set_json is 131136 bytes in all; at most 131072 are accepted"},
+			"spec.tasks hold 131136 bytes of set_json and raise_error; at most 131072 are accepted"},
 		{workflowOf(&wfpb.WorkflowTask{Name: strings.Repeat("t", 256)}), ""},
 		{workflowOf(&wfpb.WorkflowTask{Name: "t"}, &wfpb.WorkflowTask{Name: strings.Repeat("t", 257)}),
 			"spec.tasks[1].name is 257 bytes; at most 256 are accepted"},

@@ -90,7 +90,7 @@ const (
 // Limits of create and get (SPEC.md section 3, "Bad input"), in bytes of UTF-8.
 const (
 	MaxMessageBytes = 131072 // spec.message
-	MaxSetJSONBytes = 131072 // the set_json of all of a request's tasks together
+	MaxTasksBytes   = 131072 // the set_json and raise_error of all of a request's tasks together
 	// MaxNameBytes bounds each id and name: agent_id, session_id, workflow_id,
 	// metadata.name, a task's name, get's id.
 	MaxNameBytes = 256
