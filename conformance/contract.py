@@ -166,6 +166,10 @@ def constants() -> str:
         ),
         ("system activity maximum attempts", str(names.COMPLETION_MAX_ATTEMPTS)),
         (
+            "longest delay from the work's end to the caller's completion",
+            _seconds(names.COMPLETION_DELAY_BOUND_SECONDS),
+        ),
+        (
             "system activity initial retry interval",
             _seconds(names.COMPLETION_INITIAL_INTERVAL.total_seconds()),
         ),

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+from datetime import datetime
 from typing import Any
 
 import pytest
 from hypothesis import example, given
 from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.client import WorkflowFailureError
 
 from conformance.ijson import assert_same_json
 from conformance.strategies import LARGE_STRING, json_values
@@ -15,8 +19,19 @@ from fixtures.deployment import Deployment
 from fixtures.proxy import COMPLETED
 from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
 from protos.ai.stigmer.agentic.workflowexecution.v1 import workflowexecution_pb2 as wf_pb
-from reference_impl.models import CallAgentInput, CallWorkflowInput, RunTaskInput, WorkflowTaskInput
-from reference_impl.names import COMPLETE_EXTERNAL_ACTIVITY, agent_invoke_workflow_id
+from reference_impl.models import (
+    CallAgentInput,
+    CallWorkflowInput,
+    ErrorInfo,
+    RunTaskInput,
+    WorkflowTaskInput,
+)
+from reference_impl.names import (
+    COMPLETE_EXTERNAL_ACTIVITY,
+    COMPLETION_DELAY_BOUND_SECONDS,
+    RUN_AGENT_ACTIVITY,
+    agent_invoke_workflow_id,
+)
 
 
 def completed_payloads(events: list[Any]) -> list[Any]:
@@ -118,3 +133,55 @@ async def test_caller_is_pending_while_the_work_runs(deployment: Deployment) -> 
     assert execution.status.callback_phase == agent_pb.CALLBACK_WAITING
     deployment.agent.release(agent_id)
     assert (await handle.result())["output"] == "done"
+
+
+def event_time(
+    events: list[HistoryEvent], event_type: int, activity_type: str | None = None
+) -> datetime:
+    """When the first event of ``event_type`` happened (for ``activity_type``, if given)."""
+    scheduled = {
+        e.event_id: e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in events
+        if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+    }
+    for e in events:
+        if e.event_type != event_type:
+            continue
+        scheduled_by = (
+            e.activity_task_failed_event_attributes.scheduled_event_id
+            if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED
+            else e.activity_task_completed_event_attributes.scheduled_event_id
+        )
+        if activity_type is None or scheduled.get(scheduled_by) == activity_type:
+            return e.event_time.ToDatetime()
+    raise AssertionError(f"no event of type {event_type} for {activity_type} in the history")
+
+
+@pytest.mark.requirement("THP-COMPLETE-006")
+@pytest.mark.parametrize("outcome", ["completed", "failed"])
+async def test_caller_is_completed_promptly_after_the_work_ends(
+    deployment: Deployment, outcome: str
+) -> None:
+    agent_id = deployment.new_agent()
+    if outcome == "completed":
+        deployment.agent.script(agent_id, result="prompt")
+    else:
+        deployment.agent.script(agent_id, error=ErrorInfo("late?", "Prompt", non_retryable=True))
+    handle = await deployment.start_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
+    with contextlib.suppress(WorkflowFailureError):
+        await handle.result()
+    [execution_id] = await deployment.execution_ids(agent_id)
+    await deployment.settled_agent(execution_id)
+    work_event = (
+        EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
+        if outcome == "completed"
+        else EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED
+    )
+    callee = await deployment.history(agent_invoke_workflow_id(execution_id))
+    work_ended = event_time(callee, work_event, RUN_AGENT_ACTIVITY)
+    caller = await deployment.history(handle.id)
+    caller_resolved = event_time(caller, work_event)
+    delay = (caller_resolved - work_ended).total_seconds()
+    assert delay <= COMPLETION_DELAY_BOUND_SECONDS, (
+        f"the caller was {outcome} {delay:.1f} s after the work ended"
+    )

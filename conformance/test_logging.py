@@ -6,21 +6,27 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import os
+import re
 
+import grpc
 import pytest
 from hypothesis import example, given
 
 from conformance.strategies import tokens
 from fixtures.deployment import Deployment
-from fixtures.observe import caller_failure
+from fixtures.observe import caller_failure, eventually
+from fixtures.proxy import COMPLETED, starts_workflow_with
 from reference_impl.models import (
     CallAgentInput,
     CallWorkflowInput,
+    CompleteExternalActivityInput,
     ErrorInfo,
     RunTaskInput,
     WorkflowTaskInput,
 )
-from reference_impl.names import TOKEN_PREVIEW_CHARS
+from reference_impl.names import AGENT_INVOKE_WORKFLOW, TOKEN_PREVIEW_CHARS
+from reference_impl.task_token import encode_token
 
 
 def expected_preview(token: bytes) -> str:
@@ -34,10 +40,19 @@ def expected_fingerprint(token: bytes) -> str:
     return hashlib.sha256(token).hexdigest()[:12]
 
 
+TOKEN_LENGTH = re.compile(r'token_length"?\s*[=:]\s*"?(\d+)')
+"""``token_length=<n>`` in text, ``"token_length": <n>`` in JSON (SPEC.md section 12)."""
+
+
+def token_lengths(line: str) -> set[int]:
+    """The values of the ``token_length`` fields a line holds."""
+    return {int(n) for n in TOKEN_LENGTH.findall(line)}
+
+
 def logging_points(lines: list[str], token: bytes) -> list[str]:
     """The lines that log ``token`` by its preview and length, as each logging point does."""
-    preview, length = expected_preview(token), str(len(token))
-    return [line for line in lines if preview in line and "token_length" in line and length in line]
+    preview = expected_preview(token)
+    return [line for line in lines if preview in line and len(token) in token_lengths(line)]
 
 
 def leaked_forms(token: bytes) -> list[str]:
@@ -151,3 +166,88 @@ async def test_fingerprints_tell_concurrent_handshakes_apart(deployment: Deploym
         traced = [line for line in lines if expected_fingerprint(token) in line]
         # Caller extraction, callee create, workflow start, completion attempt.
         assert len(traced) >= 4, f"{expected_fingerprint(token)} is logged at {traced}"
+
+
+@pytest.mark.requirement("THP-LOG-002")
+async def test_no_log_line_carries_a_full_token_on_error_paths(
+    deployment: Deployment, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # A create the callee refuses, after the caller extracted its token.
+    await caller_failure(await deployment.start_caller(RunTaskInput(agent=CallAgentInput("", "x"))))
+    # A completion Temporal rejects, retried by the system activity's policy.
+    garbage = os.urandom(100)
+    rejected = deployment.new_agent("rejected")
+    deployment.agent.script(rejected, result="kept")
+    created = await deployment.create_agent(rejected, garbage)
+    await deployment.settled_agent(created.metadata.id)
+    # A completion whose answer is lost (retried, then NOT_FOUND) and a start whose answer is.
+    lost = deployment.new_agent("lost")
+    deployment.agent.script(lost, result="once")
+    rules = [
+        deployment.proxy.drop_answer(COMPLETED, times=1, when=deployment.proxy.foreign_token),
+        deployment.proxy.drop_answer(
+            "StartWorkflowExecution",
+            status=grpc.StatusCode.DEADLINE_EXCEEDED,
+            times=1,
+            when=starts_workflow_with(lost, AGENT_INVOKE_WORKFLOW),
+        ),
+    ]
+    try:
+        await deployment.run_caller(RunTaskInput(agent=CallAgentInput(lost, "go")))
+    finally:
+        for rule in rules:
+            rule.remove()
+    await deployment.settle()
+
+    tokens = deployment.proxy.issued_tokens() | {garbage}
+    assert len(tokens) > 4, "the IUT's workers were handed tokens"
+    captured = capfd.readouterr()
+    lines = [*deployment.logs.lines, *captured.out.splitlines(), *captured.err.splitlines()]
+    assert any(expected_preview(garbage) in line for line in lines), "the rejection was logged"
+    for token in tokens:
+        for form in leaked_forms(token):
+            leaks = [line for line in lines if form in line]
+            assert not leaks, f"token rendering logged: {leaks[0][:200]}"
+
+
+def lines_showing(lines: list[str], token: bytes) -> list[str]:
+    return [line for line in lines if expected_preview(token) in line]
+
+
+@pytest.mark.requirement("THP-LOG-003")
+async def test_every_line_with_a_preview_has_the_token_length(deployment: Deployment) -> None:
+    agent_id = deployment.new_agent()
+    deployment.agent.script(agent_id, result="ok")
+    result = await deployment.run_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
+    token = (await deployment.settled_agent(result["execution_id"])).spec.callback_token
+    # Each logging point alone: a completion attempt (the system activity called directly) ...
+    before = len(lines_showing(deployment.logs.lines, token))
+    outcome = await deployment.invoke_system_activity(
+        CompleteExternalActivityInput(encode_token(token), result["execution_id"], "again")
+    )
+    assert outcome == "not_found"
+    await logged(deployment, token, before + 1)
+    # ... and create with the workflow's start (no caller extracted this token).
+    held = deployment.new_agent("held")
+    deployment.agent.script(held, result="held", hold=True)
+    fresh = os.urandom(90)
+    await deployment.create_agent(held, fresh)
+    await deployment.execution_ids(held)
+    await logged(deployment, fresh, 2)
+
+    lines = deployment.logs.lines
+    for line in [*lines_showing(lines, token), *lines_showing(lines, fresh)]:
+        # Tokens may share a preview; the fingerprint says whose line it is.
+        assert token_lengths(line), f"a preview without token_length: {line}"
+        for shown in (token, fresh):
+            if expected_fingerprint(shown) in line:
+                assert len(shown) in token_lengths(line), f"not {len(shown)} bytes: {line}"
+
+
+async def logged(deployment: Deployment, token: bytes, count: int) -> None:
+    """Wait until ``count`` lines show the token's preview (processes' lines come in late)."""
+
+    async def probe() -> bool | None:
+        return len(lines_showing(deployment.logs.lines, token)) >= count or None
+
+    await eventually(probe, f"{count} lines showing the token's preview")

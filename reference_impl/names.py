@@ -74,6 +74,8 @@ COMPLETE_EXTERNAL_ACTIVITY: Final = "stigmer/system/complete-external-activity"
 COMPLETION_START_TO_CLOSE: Final = timedelta(minutes=1)
 COMPLETION_MAX_ATTEMPTS: Final = 3
 COMPLETION_INITIAL_INTERVAL: Final = timedelta(seconds=1)
+COMPLETION_DELAY_BOUND_SECONDS: Final = 30
+"""The caller is completed at most this long after the work ends, while all is up."""
 
 # --- Tokens ------------------------------------------------------------------
 MAX_CALLBACK_TOKEN_BYTES: Final = 4096

@@ -71,8 +71,10 @@ def token_log_fields(token: bytes) -> dict[str, str | int]:
 
 
 def redacted_bytes(value: bytes) -> str:
-    """How a bytes value appears in a log record: its preview and length, never its content."""
-    return f"<bytes preview={token_preview(value)} length={len(value)}>"
+    """How a bytes value appears in a log record: its token fields (preview, length,
+    fingerprint), never its content."""
+    fields = " ".join(f"{key}={field}" for key, field in token_fields(value).items())
+    return f"<bytes {fields}>"
 
 
 def _renderings(token: bytes) -> Iterator[str]:

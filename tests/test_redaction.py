@@ -202,4 +202,4 @@ def test_mapping_args_are_formatted_and_redacted(capture: tuple[logging.Logger, 
     token = fresh_token(72)
     logger.info("%(kind)s token %(token)s", {"kind": "caller", "token": token})
     assert_only_preview(handler, token)
-    assert handler.records[0].getMessage().startswith("caller token <bytes preview=")
+    assert handler.records[0].getMessage().startswith("caller token <bytes token_preview=")

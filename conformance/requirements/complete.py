@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conformance.model import Level, Requirement
+from reference_impl.names import COMPLETION_DELAY_BOUND_SECONDS
 
 COMPLETE: tuple[Requirement, ...] = (
     Requirement(
@@ -58,5 +59,19 @@ COMPLETE: tuple[Requirement, ...] = (
             "1) and the execution is in progress."
         ),
         rationale=("Going pending is what frees the caller's worker slot for hours-long work."),
+    ),
+    Requirement(
+        id="THP-COMPLETE-006",
+        level=Level.MUST,
+        family="COMPLETE",
+        statement=(
+            "While Temporal and the callee are up, the caller's activity is completed or"
+            f" failed within {COMPLETION_DELAY_BOUND_SECONDS} s of the work's end, as"
+            " Temporal's histories time the two events."
+        ),
+        rationale=(
+            "Status updates and one completion take milliseconds; a bound, generous enough for"
+            " any load, turns a late delivery into a failed requirement instead of a stalled run."
+        ),
     ),
 )

@@ -35,7 +35,8 @@ LOG: tuple[Requirement, ...] = (
         family="LOG",
         statement=(
             "The preview and `token_length` in bytes are logged at caller extraction,"
-            " callee create, workflow start and completion attempt."
+            " callee create, workflow start and completion attempt; and wherever the preview"
+            " is logged, `token_length` is logged with it."
         ),
         rationale=("These four points let an operator follow one handshake across services."),
     ),

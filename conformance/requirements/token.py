@@ -32,4 +32,19 @@ TOKEN: tuple[Requirement, ...] = (
         ),
         rationale=("The store holds tokens, credentials that complete someone else's activity."),
     ),
+    Requirement(
+        id="THP-TOKEN-004",
+        level=Level.MUST,
+        family="TOKEN",
+        statement=(
+            "Between the callee's own components the token travels as section 13 says: the"
+            " system activity is scheduled with `callback_token` the standard padded base64 of"
+            " the token's bytes, on both paths."
+        ),
+        rationale=(
+            "The system activity is part of the contract, called by other components and"
+            " tools; an encoding that only the callee itself reads (URL-safe base64) breaks"
+            " them and hides from every test whose token has no '+' or '/'."
+        ),
+    ),
 )

@@ -56,9 +56,11 @@ func Redact(text string) string {
 	return masked.redact(text)
 }
 
-// RedactedBytes is how a bytes value appears in a log record.
+// RedactedBytes is how a bytes value appears in a log record: its token
+// fields (preview, length, fingerprint), never its content.
 func RedactedBytes(b []byte) string {
-	return fmt.Sprintf("<bytes preview=%s length=%d>", token.Preview(b), len(b))
+	return fmt.Sprintf("<bytes token_preview=%s token_length=%d token_fingerprint=%s>",
+		token.Preview(b), len(b), token.Fingerprint(b))
 }
 
 func (r *registry) add(tok []byte) {
