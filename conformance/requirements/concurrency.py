@@ -20,4 +20,20 @@ CONCURRENCY: tuple[Requirement, ...] = (
             " state shared between handshakes that one handshake at a time never exercises."
         ),
     ),
+    Requirement(
+        id="THP-CONCURRENCY-002",
+        level=Level.MUST,
+        family="CONCURRENCY",
+        statement=(
+            "Under any interleaving of handshakes of each kind (work that returns, fails or"
+            " is held; no token; the workflow path), releases of held work, a completion's"
+            " answer lost or refused once, callee restarts (dev server) and callers that time"
+            " out, every caller receives exactly the outcome its own execution determines, and"
+            " the execution of a caller that timed out records its completion not delivered."
+        ),
+        rationale=(
+            "Faults meet handshakes in every order in production; a state machine searches the"
+            " orders and shrinks a failure to the smallest one that breaks an implementation."
+        ),
+    ),
 )
