@@ -41,6 +41,8 @@ from reference_impl.names import (
     COMPLETION_START_TO_CLOSE,
     EXECUTE_WORKFLOW_ACTIVITY,
     RUN_AGENT_ACTIVITY,
+    RUN_AGENT_HEARTBEAT_TIMEOUT,
+    RUN_AGENT_START_TO_CLOSE,
     SERVERLESS_WORKFLOW,
     UPDATE_AGENT_STATUS_ACTIVITY,
     UPDATE_WORKFLOW_STATUS_ACTIVITY,
@@ -49,8 +51,6 @@ from reference_impl.names import (
 )
 from reference_impl.task_token import decode_token, describe_token, token_fields
 
-AGENT_RUN_TIMEOUT = timedelta(hours=24)
-"""Start-to-close of the agent work; its expiry is delivered to the caller as a failure."""
 STATUS_UPDATE_TIMEOUT = timedelta(seconds=30)
 CANCELLED = ErrorInfo(CANCELLED_MESSAGE, CANCELLED_ERROR, non_retryable=True)
 
@@ -201,7 +201,10 @@ class InvokeAgentExecutionWorkflow:
                 RUN_AGENT_ACTIVITY,
                 RunAgentInput(input.execution_id, input.agent_id, input.message, input.session_id),
                 task_queue=input.runner_task_queue,
-                start_to_close_timeout=AGENT_RUN_TIMEOUT,
+                start_to_close_timeout=RUN_AGENT_START_TO_CLOSE,
+                # A dead runner or a lost task misses its heartbeat: TimeoutError within 30 s,
+                # not a caller left pending for the day of the start-to-close.
+                heartbeat_timeout=RUN_AGENT_HEARTBEAT_TIMEOUT,
                 # The agent's failure is the execution's outcome: no silent re-runs.
                 retry_policy=RetryPolicy(maximum_attempts=1),
             )
