@@ -43,7 +43,8 @@ async def test_abandoned_work_fails_the_caller_with_a_retryable_timeout(
         if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
         and e.activity_task_scheduled_event_attributes.activity_type.name == RUN_AGENT_ACTIVITY
     ]
-    assert scheduled.heartbeat_timeout.ToTimedelta() == RUN_AGENT_HEARTBEAT_TIMEOUT
+    heartbeat_timeout = scheduled.heartbeat_timeout.ToTimedelta()
+    assert heartbeat_timeout == RUN_AGENT_HEARTBEAT_TIMEOUT, "the work's heartbeat timeout"
 
     # The runner neither heartbeats nor answers: only Temporal's heartbeat timeout ends the work.
     activity_error, failure = await caller_failure(handle)

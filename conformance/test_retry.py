@@ -3,11 +3,14 @@ each callback status promises after them."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 import grpc
 import pytest
 from temporalio.client import WorkflowHandle
+from temporalio.service import RPCError
 
 from fixtures.deployment import Deployment
 from fixtures.observe import caller_failure, end_attempt, fail_left_pending
@@ -138,19 +141,20 @@ async def test_every_try_unavailable_is_recorded_unconfirmed(
     rule = deployment.proxy.reject(method, when=deployment.proxy.foreign_token)
     handle = await deployment.start_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
     [execution_id] = await deployment.execution_ids(agent_id)
-    execution = await deployment.settled_agent(execution_id)
-    rule.remove()
-    tries = deployment.proxy.calls_for(execution.spec.callback_token)
-    assert len(tries) == COMPLETION_MAX_ATTEMPTS, "every try of the retry policy was made"
-    assert all(c.rejected and c.answered == grpc.StatusCode.UNAVAILABLE for c in tries)
-    outcome = agent_pb.EXECUTION_COMPLETED if lane == "complete" else agent_pb.EXECUTION_FAILED
-    assert execution.status.phase == outcome
-    assert execution.status.callback_phase == agent_pb.CALLBACK_UNCONFIRMED
-    assert execution.status.callback_detail, "the unconfirmed callback says why"
-    expected = "COMPLETED" if lane == "complete" else "FAILED"
-    callee = await deployment.closed(agent_invoke_workflow_id(execution_id))
-    assert callee.name == expected, "the callee workflow keeps the work's outcome"
-    await fail_stranded_caller(deployment, handle, execution.spec.callback_token)
+    token = (await deployment.get_agent(execution_id)).spec.callback_token
+    async with stranded_caller(deployment, handle, token):
+        execution = await deployment.settled_agent(execution_id)
+        rule.remove()
+        tries = deployment.proxy.calls_for(token)
+        assert len(tries) == COMPLETION_MAX_ATTEMPTS, "every try of the retry policy was made"
+        assert all(c.rejected and c.answered == grpc.StatusCode.UNAVAILABLE for c in tries)
+        done = agent_pb.EXECUTION_COMPLETED if lane == "complete" else agent_pb.EXECUTION_FAILED
+        assert execution.status.phase == done
+        assert execution.status.callback_phase == agent_pb.CALLBACK_UNCONFIRMED
+        assert execution.status.callback_detail, "the unconfirmed callback says why"
+        expected = "COMPLETED" if lane == "complete" else "FAILED"
+        callee = await deployment.closed(agent_invoke_workflow_id(execution_id))
+        assert callee.name == expected, "the callee workflow keeps the work's outcome"
 
 
 @pytest.mark.requirement("THP-RETRY-005")
@@ -166,22 +170,30 @@ async def test_completion_refused_as_invalid_is_recorded_failed(deployment: Depl
     )
     handle = await deployment.start_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
     [execution_id] = await deployment.execution_ids(agent_id)
-    execution = await deployment.settled_agent(execution_id)
-    assert rule.hits == 1
-    tries = deployment.proxy.calls_for(execution.spec.callback_token)
-    assert [(c.rejected, c.answered) for c in tries] == [(True, grpc.StatusCode.INVALID_ARGUMENT)]
-    assert execution.status.phase == agent_pb.EXECUTION_COMPLETED
-    assert execution.status.callback_phase == agent_pb.CALLBACK_FAILED
-    assert execution.status.callback_detail, "the failed callback says why"
-    callee = await deployment.closed(agent_invoke_workflow_id(execution_id))
-    assert callee.name == "COMPLETED", "the callee workflow keeps the work's outcome"
-    await fail_stranded_caller(deployment, handle, execution.spec.callback_token)
+    token = (await deployment.get_agent(execution_id)).spec.callback_token
+    async with stranded_caller(deployment, handle, token):
+        execution = await deployment.settled_agent(execution_id)
+        assert rule.hits == 1
+        tries = deployment.proxy.calls_for(token)
+        refused = [(True, grpc.StatusCode.INVALID_ARGUMENT)]
+        assert [(c.rejected, c.answered) for c in tries] == refused, "refused once, not retried"
+        assert execution.status.phase == agent_pb.EXECUTION_COMPLETED
+        assert execution.status.callback_phase == agent_pb.CALLBACK_FAILED
+        assert execution.status.callback_detail, "the failed callback says why"
+        callee = await deployment.closed(agent_invoke_workflow_id(execution_id))
+        assert callee.name == "COMPLETED", "the callee workflow keeps the work's outcome"
 
 
-async def fail_stranded_caller(
+@asynccontextmanager
+async def stranded_caller(
     deployment: Deployment, handle: WorkflowHandle[Any, Any], token: bytes
-) -> None:
-    """Fail by token the caller that no try reached, as settle() would; it was still pending."""
-    await fail_left_pending(deployment.client, token)
+) -> AsyncIterator[None]:
+    """At the block's end, whatever happened in it, fail by token the caller no try reached (as
+    settle() would, without its wait); after a block that passed, check that none had."""
+    try:
+        yield
+    finally:
+        with suppress(RPCError):
+            await fail_left_pending(deployment.client, token)
     _, failure = await caller_failure(handle)
     assert failure.message == "the test ended first", "no try completed the caller"
