@@ -69,7 +69,8 @@ async def test_delivered_but_unacknowledged_completion_is_not_delivered_twice(
     assert any(c.upstream_status is not None for c in calls[1:]), "a later try reached Temporal"
     assert execution.status.phase == agent_pb.EXECUTION_COMPLETED
     # A later try's NOT_FOUND cannot tell "delivered earlier" from "caller gone": maybe delivered.
-    assert execution.status.callback_phase == agent_pb.CALLBACK_UNCONFIRMED
+    phase = agent_pb.CallbackPhase.Name(execution.status.callback_phase)
+    assert phase == "CALLBACK_UNCONFIRMED", "a later try's NOT_FOUND is maybe delivered"
     assert execution.status.callback_detail, "the unconfirmed callback says why"
     status = await deployment.closed(agent_invoke_workflow_id(execution_id))
     assert status.name == "COMPLETED", "NOT_FOUND on retry must not fail the callee workflow"
@@ -94,7 +95,8 @@ async def test_stale_token_never_completes_the_new_attempt(deployment: Deploymen
     deployment.agent.release_execution(first)
     stale = await deployment.settled_agent(first)
     assert stale.status.phase == agent_pb.EXECUTION_COMPLETED
-    assert stale.status.callback_phase == agent_pb.CALLBACK_NOT_FOUND, "first try's NOT_FOUND"
+    phase = agent_pb.CallbackPhase.Name(stale.status.callback_phase)
+    assert phase == "CALLBACK_NOT_FOUND", "the first try's NOT_FOUND: not delivered"
     assert stale.status.callback_detail, "the callback not found says why"
     assert (await deployment.closed(agent_invoke_workflow_id(first))).name == "COMPLETED"
     pending = await deployment.pending_activity(handle)
@@ -150,7 +152,8 @@ async def test_every_try_unavailable_is_recorded_unconfirmed(
         assert all(c.rejected and c.answered == grpc.StatusCode.UNAVAILABLE for c in tries)
         done = agent_pb.EXECUTION_COMPLETED if lane == "complete" else agent_pb.EXECUTION_FAILED
         assert execution.status.phase == done
-        assert execution.status.callback_phase == agent_pb.CALLBACK_UNCONFIRMED
+        phase = agent_pb.CallbackPhase.Name(execution.status.callback_phase)
+        assert phase == "CALLBACK_UNCONFIRMED", "the last try's UNAVAILABLE leaves delivery open"
         assert execution.status.callback_detail, "the unconfirmed callback says why"
         expected = "COMPLETED" if lane == "complete" else "FAILED"
         callee = await deployment.closed(agent_invoke_workflow_id(execution_id))
@@ -178,7 +181,8 @@ async def test_completion_refused_as_invalid_is_recorded_failed(deployment: Depl
         refused = [(True, grpc.StatusCode.INVALID_ARGUMENT)]
         assert [(c.rejected, c.answered) for c in tries] == refused, "refused once, not retried"
         assert execution.status.phase == agent_pb.EXECUTION_COMPLETED
-        assert execution.status.callback_phase == agent_pb.CALLBACK_FAILED
+        phase = agent_pb.CallbackPhase.Name(execution.status.callback_phase)
+        assert phase == "CALLBACK_FAILED", "INVALID_ARGUMENT says the completion was not applied"
         assert execution.status.callback_detail, "the failed callback says why"
         callee = await deployment.closed(agent_invoke_workflow_id(execution_id))
         assert callee.name == "COMPLETED", "the callee workflow keeps the work's outcome"
