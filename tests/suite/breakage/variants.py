@@ -384,5 +384,6 @@ class _RunTimeoutClient:
         return await self._client.start_workflow(*args, run_timeout=CALLEE_RUN_TIMEOUT, **kwargs)
 
 
-# The privacy variants live in their own module, which registers them here as it is imported.
-from tests.suite.breakage import privacy  # noqa: E402, F401
+# The privacy and liveness variants live in their own modules, which register them here as
+# they are imported.
+from tests.suite.breakage import liveness, privacy  # noqa: E402, F401
