@@ -1,16 +1,32 @@
-"""Retries: transient completion failures, lost answers, stale tokens, duplicates."""
+"""Retries: transient completion failures, lost answers, stale tokens, duplicates; and what
+each callback status promises after them."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from typing import Any
+
+import grpc
 import pytest
+from temporalio.client import WorkflowHandle
+from temporalio.service import RPCError
 
 from fixtures.deployment import Deployment
-from fixtures.observe import end_attempt
+from fixtures.observe import caller_failure, end_attempt, fail_left_pending
 from fixtures.proxy import COMPLETED
 from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
-from reference_impl.models import CallAgentInput, CompleteExternalActivityInput, RunTaskInput
-from reference_impl.names import agent_invoke_workflow_id
+from reference_impl.models import (
+    CallAgentInput,
+    CompleteExternalActivityInput,
+    ErrorInfo,
+    RunTaskInput,
+)
+from reference_impl.names import COMPLETION_MAX_ATTEMPTS, agent_invoke_workflow_id
 from reference_impl.task_token import encode_token
+
+FAILED = "RespondActivityTaskFailed"
+"""The method that fails an activity by token."""
 
 
 @pytest.mark.requirement("THP-RETRY-001")
@@ -31,7 +47,7 @@ async def test_transient_completion_failure_is_retried_and_delivered(
     assert [(c.method, c.rejected) for c in attempts] == [(COMPLETED, True), (COMPLETED, False)]
 
 
-@pytest.mark.requirement("THP-RETRY-002")
+@pytest.mark.requirement("THP-RETRY-002", "THP-RETRY-005")
 async def test_delivered_but_unacknowledged_completion_is_not_delivered_twice(
     deployment: Deployment,
 ) -> None:
@@ -50,16 +66,17 @@ async def test_delivered_but_unacknowledged_completion_is_not_delivered_twice(
     assert all(
         c.upstream_status is None or c.upstream_status.name == "NOT_FOUND" for c in calls[1:]
     )
+    assert any(c.upstream_status is not None for c in calls[1:]), "a later try reached Temporal"
     assert execution.status.phase == agent_pb.EXECUTION_COMPLETED
-    assert execution.status.callback_phase in (
-        agent_pb.CALLBACK_DELIVERED,
-        agent_pb.CALLBACK_NOT_FOUND,
-    )
+    # A later try's NOT_FOUND cannot tell "delivered earlier" from "caller gone": maybe delivered.
+    phase = agent_pb.CallbackPhase.Name(execution.status.callback_phase)
+    assert phase == "CALLBACK_UNCONFIRMED", "a later try's NOT_FOUND is maybe delivered"
+    assert execution.status.callback_detail, "the unconfirmed callback says why"
     status = await deployment.closed(agent_invoke_workflow_id(execution_id))
     assert status.name == "COMPLETED", "NOT_FOUND on retry must not fail the callee workflow"
 
 
-@pytest.mark.requirement("THP-RETRY-003")
+@pytest.mark.requirement("THP-RETRY-003", "THP-RETRY-005")
 async def test_stale_token_never_completes_the_new_attempt(deployment: Deployment) -> None:
     agent_id = deployment.new_agent()
     deployment.agent.script(agent_id, result="late", hold=True)
@@ -78,7 +95,9 @@ async def test_stale_token_never_completes_the_new_attempt(deployment: Deploymen
     deployment.agent.release_execution(first)
     stale = await deployment.settled_agent(first)
     assert stale.status.phase == agent_pb.EXECUTION_COMPLETED
-    assert stale.status.callback_phase == agent_pb.CALLBACK_NOT_FOUND
+    phase = agent_pb.CallbackPhase.Name(stale.status.callback_phase)
+    assert phase == "CALLBACK_NOT_FOUND", "the first try's NOT_FOUND: not delivered"
+    assert stale.status.callback_detail, "the callback not found says why"
     assert (await deployment.closed(agent_invoke_workflow_id(first))).name == "COMPLETED"
     pending = await deployment.pending_activity(handle)
     assert pending.attempt == 2, "the stale completion did not complete attempt 2"
@@ -107,3 +126,78 @@ async def test_duplicate_completion_answers_not_found_and_is_handled(
     calls = deployment.proxy.calls_for(execution.spec.callback_token)
     assert calls[-1].upstream_status is not None
     assert calls[-1].upstream_status.name == "NOT_FOUND"
+
+
+@pytest.mark.requirement("THP-RETRY-005")
+@pytest.mark.parametrize("lane", ["complete", "fail"])
+async def test_every_try_unavailable_is_recorded_unconfirmed(
+    deployment: Deployment, lane: str
+) -> None:
+    agent_id = deployment.new_agent()
+    if lane == "complete":
+        deployment.agent.script(agent_id, result="kept")
+    else:
+        deployment.agent.script(agent_id, error=ErrorInfo("kept", "AgentFailed", False))
+    # Every try is answered UNAVAILABLE: for all the callee knows, each may have been applied.
+    method = COMPLETED if lane == "complete" else FAILED
+    rule = deployment.proxy.reject(method, when=deployment.proxy.foreign_token)
+    handle = await deployment.start_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
+    [execution_id] = await deployment.execution_ids(agent_id)
+    token = (await deployment.get_agent(execution_id)).spec.callback_token
+    async with stranded_caller(deployment, handle, token):
+        execution = await deployment.settled_agent(execution_id)
+        rule.remove()
+        tries = deployment.proxy.calls_for(token)
+        assert len(tries) == COMPLETION_MAX_ATTEMPTS, "every try of the retry policy was made"
+        assert all(c.rejected and c.answered == grpc.StatusCode.UNAVAILABLE for c in tries)
+        done = agent_pb.EXECUTION_COMPLETED if lane == "complete" else agent_pb.EXECUTION_FAILED
+        assert execution.status.phase == done
+        phase = agent_pb.CallbackPhase.Name(execution.status.callback_phase)
+        assert phase == "CALLBACK_UNCONFIRMED", "the last try's UNAVAILABLE leaves delivery open"
+        assert execution.status.callback_detail, "the unconfirmed callback says why"
+        expected = "COMPLETED" if lane == "complete" else "FAILED"
+        callee = await deployment.closed(agent_invoke_workflow_id(execution_id))
+        assert callee.name == expected, "the callee workflow keeps the work's outcome"
+
+
+@pytest.mark.requirement("THP-RETRY-005")
+async def test_completion_refused_as_invalid_is_recorded_failed(deployment: Deployment) -> None:
+    agent_id = deployment.new_agent()
+    deployment.agent.script(agent_id, result="kept")
+    # INVALID_ARGUMENT says the completion was not applied: no retry, and a plain failure.
+    rule = deployment.proxy.reject(
+        COMPLETED,
+        status=grpc.StatusCode.INVALID_ARGUMENT,
+        times=1,
+        when=deployment.proxy.foreign_token,
+    )
+    handle = await deployment.start_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
+    [execution_id] = await deployment.execution_ids(agent_id)
+    token = (await deployment.get_agent(execution_id)).spec.callback_token
+    async with stranded_caller(deployment, handle, token):
+        execution = await deployment.settled_agent(execution_id)
+        assert rule.hits == 1
+        tries = deployment.proxy.calls_for(token)
+        refused = [(True, grpc.StatusCode.INVALID_ARGUMENT)]
+        assert [(c.rejected, c.answered) for c in tries] == refused, "refused once, not retried"
+        assert execution.status.phase == agent_pb.EXECUTION_COMPLETED
+        phase = agent_pb.CallbackPhase.Name(execution.status.callback_phase)
+        assert phase == "CALLBACK_FAILED", "INVALID_ARGUMENT says the completion was not applied"
+        assert execution.status.callback_detail, "the failed callback says why"
+        callee = await deployment.closed(agent_invoke_workflow_id(execution_id))
+        assert callee.name == "COMPLETED", "the callee workflow keeps the work's outcome"
+
+
+@asynccontextmanager
+async def stranded_caller(
+    deployment: Deployment, handle: WorkflowHandle[Any, Any], token: bytes
+) -> AsyncIterator[None]:
+    """At the block's end, whatever happened in it, fail by token the caller no try reached (as
+    settle() would, without its wait); after a block that passed, check that none had."""
+    try:
+        yield
+    finally:
+        with suppress(RPCError):
+            await fail_left_pending(deployment.client, token)
+    _, failure = await caller_failure(handle)
+    assert failure.message == "the test ended first", "no try completed the caller"

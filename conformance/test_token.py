@@ -93,8 +93,15 @@ async def test_garbage_token_is_recorded_failed_and_loses_nothing(deployment: De
     execution = await deployment.settled_agent(created.metadata.id)
     assert execution.status.phase == agent_pb.EXECUTION_COMPLETED
     assert execution.status.output_json.replace(" ", "") == '{"kept":true}'
-    assert execution.status.callback_phase == agent_pb.CALLBACK_FAILED
-    assert execution.status.callback_detail, "the failed callback says why"
+    # The dev server refuses the token with INVALID_ARGUMENT (not applied: FAILED); the
+    # time-skipping server answers INTERNAL, which leaves it open (UNCONFIRMED after the retries).
+    accepted = {agent_pb.CALLBACK_FAILED}
+    if deployment.backend.kind == "time-skipping":
+        accepted.add(agent_pb.CALLBACK_UNCONFIRMED)
+    assert execution.status.callback_phase in accepted, agent_pb.CallbackPhase.Name(
+        execution.status.callback_phase
+    )
+    assert execution.status.callback_detail, "the callback says why"
     status = await deployment.closed(agent_invoke_workflow_id(created.metadata.id))
     assert status.name == "COMPLETED", "the callee workflow keeps the work's outcome"
     await assert_still_serving(deployment)

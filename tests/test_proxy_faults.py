@@ -109,3 +109,25 @@ async def test_delayed_call_succeeds_and_is_recorded_delayed(harness: Harness) -
     assert call.delayed
     assert (call.upstream_status, call.answered) == (OK, OK)
     assert rule.hits == 1
+
+
+@pytest.mark.parametrize("status", [grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.INTERNAL])
+async def test_rejected_call_says_the_chosen_status(
+    harness: Harness, status: grpc.StatusCode
+) -> None:
+    """``reject(status=...)`` answers that status and forwards nothing: the activity stays open."""
+    handle, token = await harness.go_pending()
+    rule = harness.proxy.reject(
+        "RespondActivityTaskCompleted", status=status, times=1, when=has_token(token)
+    )
+    async_handle = harness.no_retry.get_async_activity_handle(task_token=token)
+    assert (await rpc_error(async_handle.complete("refused"))).status == RPCStatusCode[status.name]
+    await async_handle.complete("after the refusal")
+    assert await harness.result(handle) == "after the refusal"
+    assert rule.hits == 1
+    [refused, _] = harness.proxy.calls_for(token)
+    assert (refused.fault, refused.upstream_status, refused.answered) == (
+        FaultKind.REJECT,
+        None,
+        status,
+    )

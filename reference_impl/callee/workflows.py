@@ -15,6 +15,7 @@ from typing import Any
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
+from temporalio.exceptions import TimeoutError as TemporalTimeoutError
 
 from reference_impl.models import (
     CallbackPhase,
@@ -40,6 +41,8 @@ from reference_impl.names import (
     COMPLETION_START_TO_CLOSE,
     EXECUTE_WORKFLOW_ACTIVITY,
     RUN_AGENT_ACTIVITY,
+    RUN_AGENT_HEARTBEAT_TIMEOUT,
+    RUN_AGENT_START_TO_CLOSE,
     SERVERLESS_WORKFLOW,
     UPDATE_AGENT_STATUS_ACTIVITY,
     UPDATE_WORKFLOW_STATUS_ACTIVITY,
@@ -48,8 +51,6 @@ from reference_impl.names import (
 )
 from reference_impl.task_token import decode_token, describe_token, token_fields
 
-AGENT_RUN_TIMEOUT = timedelta(hours=24)
-"""Start-to-close of the agent work; its expiry is delivered to the caller as a failure."""
 STATUS_UPDATE_TIMEOUT = timedelta(seconds=30)
 CANCELLED = ErrorInfo(CANCELLED_MESSAGE, CANCELLED_ERROR, non_retryable=True)
 
@@ -82,6 +83,33 @@ def _log_token(event: str, execution_id: str, token_b64: str) -> None:
     )
 
 
+CALLBACK_OF_OUTCOME: dict[CompletionOutcome, tuple[CallbackPhase, str]] = {
+    CompletionOutcome.DELIVERED: (CallbackPhase.DELIVERED, ""),
+    CompletionOutcome.NOT_REQUESTED: (CallbackPhase.NOT_REQUESTED, ""),
+    CompletionOutcome.NOT_FOUND: (
+        CallbackPhase.NOT_FOUND,
+        "not delivered: the first try met NOT_FOUND, the caller's activity was no longer open"
+        " (stale token after a caller retry, caller timed out or closed)",
+    ),
+    CompletionOutcome.UNCONFIRMED: (
+        CallbackPhase.UNCONFIRMED,
+        "maybe delivered: a retry met NOT_FOUND after an earlier try, or the last try's answer"
+        " left open whether Temporal applied it; check the caller's history",
+    ),
+}
+"""The recorded callback of each outcome of the system activity, with its detail."""
+
+
+def callback_of_failure(err: ActivityError) -> tuple[CallbackPhase, str]:
+    """The recorded callback of a failed system activity: its timeout leaves delivery open."""
+    cause = err.cause
+    if isinstance(cause, TemporalTimeoutError):
+        # The last try may have been applied before its answer was lost to the timeout.
+        why = f"maybe delivered: the system activity timed out ({cause})"
+        return CallbackPhase.UNCONFIRMED, f"{why}; check the caller's history"
+    return CallbackPhase.FAILED, f"not delivered: {cause or err}"
+
+
 async def finish_execution(
     status_activity: str,
     execution_id: str,
@@ -108,7 +136,6 @@ async def finish_execution(
         await _update_status(status_activity, update, queue)
     if not callback_token:
         return
-    callback, detail = CallbackPhase.DELIVERED, ""
     try:
         outcome = await workflow.execute_activity(
             COMPLETE_EXTERNAL_ACTIVITY,
@@ -126,12 +153,13 @@ async def finish_execution(
                 maximum_attempts=COMPLETION_MAX_ATTEMPTS,
             ),
         )
-        if outcome == CompletionOutcome.NOT_FOUND:
-            callback = CallbackPhase.NOT_FOUND
-            detail = "Temporal answered NOT_FOUND: already delivered, stale, or caller gone"
+        callback, detail = CALLBACK_OF_OUTCOME[outcome]
     except ActivityError as err:
-        callback, detail = CallbackPhase.FAILED, str(err.cause or err)
+        callback, detail = callback_of_failure(err)
+    if callback == CallbackPhase.FAILED:
         workflow.logger.error("completion of execution %s failed: %s", execution_id, detail)
+    elif callback == CallbackPhase.UNCONFIRMED:
+        workflow.logger.warning("completion of execution %s unconfirmed: %s", execution_id, detail)
     update = StatusUpdate(execution_id, callback_phase=callback, callback_detail=detail)
     await _update_status(status_activity, update, queue)
 
@@ -173,7 +201,10 @@ class InvokeAgentExecutionWorkflow:
                 RUN_AGENT_ACTIVITY,
                 RunAgentInput(input.execution_id, input.agent_id, input.message, input.session_id),
                 task_queue=input.runner_task_queue,
-                start_to_close_timeout=AGENT_RUN_TIMEOUT,
+                start_to_close_timeout=RUN_AGENT_START_TO_CLOSE,
+                # A dead runner or a lost task misses its heartbeat: TimeoutError within 30 s,
+                # not a caller left pending for the day of the start-to-close.
+                heartbeat_timeout=RUN_AGENT_HEARTBEAT_TIMEOUT,
                 # The agent's failure is the execution's outcome: no silent re-runs.
                 retry_policy=RetryPolicy(maximum_attempts=1),
             )

@@ -392,4 +392,10 @@ class _RunTimeoutClient:
 
 
 # More variants live in modules of their own, which register them here as they are imported.
-from tests.suite.breakage import badinput, concurrency, lanes, privacy  # noqa: E402, F401
+from tests.suite.breakage import (  # noqa: E402, F401
+    badinput,
+    concurrency,
+    lanes,
+    liveness,
+    privacy,
+)
