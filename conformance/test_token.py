@@ -6,9 +6,9 @@ import os
 
 import grpc
 import pytest
-from grpc_health.v1 import health_pb2
 from hypothesis import example, given
 
+from conformance.assertions import assert_still_serving
 from conformance.strategies import tokens
 from fixtures.deployment import Deployment
 from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
@@ -89,7 +89,8 @@ async def test_store_files_are_private(deployment: Deployment) -> None:
 async def test_garbage_token_is_recorded_failed_and_loses_nothing(deployment: Deployment) -> None:
     agent_id = deployment.new_agent()
     deployment.agent.script(agent_id, result={"kept": True})
-    created = await deployment.create_agent(agent_id, os.urandom(120))
+    garbage = os.urandom(120)
+    created = await deployment.create_agent(agent_id, garbage)
     execution = await deployment.settled_agent(created.metadata.id)
     assert execution.status.phase == agent_pb.EXECUTION_COMPLETED
     assert execution.status.output_json.replace(" ", "") == '{"kept":true}'
@@ -102,6 +103,9 @@ async def test_garbage_token_is_recorded_failed_and_loses_nothing(deployment: De
         execution.status.callback_phase
     )
     assert execution.status.callback_detail, "the callback says why"
+    if deployment.backend.kind == "dev":
+        tries = deployment.proxy.calls_for(garbage)
+        assert len(tries) == 1, f"a token refused as invalid was tried {len(tries)} times"
     status = await deployment.closed(agent_invoke_workflow_id(created.metadata.id))
     assert status.name == "COMPLETED", "the callee workflow keeps the work's outcome"
     await assert_still_serving(deployment)
@@ -124,12 +128,3 @@ async def test_oversized_token_is_refused_with_a_typed_error(
         await deployment.create_agent(agent_id, b"\x07" * size)
     assert caught.value.code() in accepted_codes
     await assert_still_serving(deployment)
-
-
-async def assert_still_serving(deployment: Deployment) -> None:
-    """The callee answers health and completes a normal handshake after bad input."""
-    assert await deployment.health() == health_pb2.HealthCheckResponse.SERVING
-    agent_id = deployment.new_agent("after-bad-input")
-    deployment.agent.script(agent_id, result="fine")
-    result = await deployment.run_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
-    assert result["output"] == "fine"

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from dataclasses import replace
 from typing import Any
 
 import pytest
 from temporalio.client import Client
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError
 
-from reference_impl.callee import service
+from reference_impl.callee import completion, service
 from reference_impl.models import CompletionOutcome, ErrorInfo
-from reference_impl.names import WORKFLOW_TASK_FAILED_ERROR
+from reference_impl.names import (
+    COMPLETION_DELAY_BOUND_SECONDS,
+    INVALID_TOKEN_ERROR,
+    WORKFLOW_TASK_FAILED_ERROR,
+)
 from tests.suite.breakage.variants import Completion, variant, wrap_completion
 
 KEPT_MESSAGE_CHARACTERS = 1000
@@ -78,3 +85,46 @@ def create_waits_for_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
         await self._client.get_workflow_handle(workflow_id).result()
 
     monkeypatch.setattr(service._Recorder, "_start", start_and_wait)
+
+
+@variant(
+    "invalid-token-retried",
+    breaks=("THP-RETRY-005",),
+    tests=("conformance/test_retry.py::test_completion_refused_as_invalid_is_recorded_failed",),
+)
+def invalid_token_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A token Temporal refuses as invalid is tried again by the retry policy, as a transient
+    error would be."""
+    outcome_of_error = completion._outcome_of_error
+
+    def retrying(err: RPCError, token: bytes, attempt: int) -> CompletionOutcome:
+        try:
+            return outcome_of_error(err, token, attempt)
+        except ApplicationError as refused:
+            if refused.type != INVALID_TOKEN_ERROR:
+                raise
+            raise ApplicationError(refused.message, type=refused.type) from None
+
+    monkeypatch.setattr(completion, "_outcome_of_error", retrying)
+
+
+@variant(
+    "completion-delivered-late",
+    breaks=("THP-COMPLETE-006",),
+    tests=("conformance/test_complete.py::test_caller_is_completed_promptly_after_the_work_ends",),
+)
+def completion_delivered_late(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system activity waits longer than the bound before it sends the completion (a
+    batch, a timer, a slow queue)."""
+
+    def wrap(complete: Completion) -> Completion:
+        @functools.wraps(complete)
+        async def late(
+            client: Client, token: bytes, *, result: Any = None, error: ErrorInfo | None = None
+        ) -> CompletionOutcome:
+            await asyncio.sleep(COMPLETION_DELAY_BOUND_SECONDS + 5)
+            return await complete(client, token, result=result, error=error)
+
+        return late
+
+    wrap_completion(monkeypatch, wrap)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import os
+from typing import Any
 
 import pytest
+from temporalio.client import Client
 
-from reference_impl.callee import completion, store
+from reference_impl.callee import activities as callee_activities
+from reference_impl.callee import completion, service, store
+from reference_impl.models import CompletionOutcome
 from reference_impl.redaction import token_log_fields
 from reference_impl.task_token import describe_token
 from tests.suite.breakage.variants import variant
@@ -51,3 +56,64 @@ def log_completion_without_fingerprint(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(completion, "token_log_fields", fields_without)
     monkeypatch.setattr(completion, "describe_token", describe_without)
+
+
+@variant(
+    "log-completion-without-token-length",
+    breaks=("THP-LOG-003",),
+    tests=("conformance/test_logging.py::test_every_line_with_a_preview_has_the_token_length",),
+)
+def log_completion_without_token_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The completion attempt logs the token's preview and fingerprint, but not its length."""
+
+    def fields_without(token: bytes) -> dict[str, str | int]:
+        fields = token_log_fields(token)
+        del fields["token_length"]
+        return fields
+
+    def describe_without(token: bytes) -> str:
+        return " ".join(
+            part for part in describe_token(token).split() if "token_length" not in part
+        )
+
+    monkeypatch.setattr(completion, "token_log_fields", fields_without)
+    monkeypatch.setattr(completion, "describe_token", describe_without)
+
+
+@variant(
+    "log-token-when-completion-fails",
+    breaks=("THP-LOG-002",),
+    tests=("conformance/test_logging.py::test_no_log_line_carries_a_full_token_on_error_paths",),
+)
+def log_token_when_completion_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A completion that fails prints its full token, base64, where no redaction applies: the
+    good path logs only the preview."""
+    complete = completion.complete_by_token
+
+    async def printing_on_error(client: Client, token: bytes, **kwargs: Any) -> CompletionOutcome:
+        try:
+            return await complete(client, token, **kwargs)
+        except Exception:
+            print(f"completion failed for token {base64.b64encode(token).decode()}", flush=True)
+            raise
+
+    monkeypatch.setattr(callee_activities, "complete_by_token", printing_on_error)
+
+
+@variant(
+    "token-url-safe-inside-the-callee",
+    breaks=("THP-TOKEN-004",),
+    tests=(
+        "conformance/test_token_encoding.py::"
+        "test_system_activity_gets_the_token_as_standard_base64",
+    ),
+)
+def token_url_safe_inside_the_callee(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The callee encodes the token URL-safe for its own workflow and system activity: it
+    completes its callers, and breaks any other component that reads the system activity."""
+    monkeypatch.setattr(
+        service, "encode_token", lambda token: base64.urlsafe_b64encode(token).decode()
+    )
+    monkeypatch.setattr(
+        callee_activities, "decode_token", lambda text: base64.urlsafe_b64decode(text)
+    )
