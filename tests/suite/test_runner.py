@@ -113,7 +113,10 @@ def test_runs_the_package_where_it_is_installed(
         package,
         ignore=shutil.ignore_patterns("test_*.py", "conftest.py", "__pycache__"),
     )
-    (package / "requirements.py").write_text(INSTALLED_CATALOGUE)
+    catalogue = package / "requirements"
+    shutil.rmtree(catalogue)
+    catalogue.mkdir()
+    (catalogue / "__init__.py").write_text(INSTALLED_CATALOGUE)
     (package / "test_installed.py").write_text(SUITE_MODULE)
     workdir = pytester.mkdir("ci")
     monkeypatch.chdir(workdir)

@@ -1,11 +1,13 @@
-"""Broken variants of the failure lanes and of `create`'s promptness; registered by variants."""
+"""Broken variants of the failure lanes, of promptness and of the callee workflow's timeout;
+registered by variants."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
 from dataclasses import replace
-from typing import Any
+from datetime import timedelta
+from typing import Any, Final
 
 import pytest
 from temporalio.client import Client
@@ -13,11 +15,13 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
 from reference_impl.callee import completion, service
+from reference_impl.callee.store import ExecutionStore
 from reference_impl.models import CompletionOutcome, ErrorInfo
 from reference_impl.names import (
     COMPLETION_DELAY_BOUND_SECONDS,
     INVALID_TOKEN_ERROR,
     WORKFLOW_TASK_FAILED_ERROR,
+    TaskQueues,
 )
 from tests.suite.breakage.variants import Completion, variant, wrap_completion
 
@@ -128,3 +132,36 @@ def completion_delivered_late(monkeypatch: pytest.MonkeyPatch) -> None:
         return late
 
     wrap_completion(monkeypatch, wrap)
+
+
+# --- TIMEOUT ----------------------------------------------------------------------------------
+
+CALLEE_RUN_TIMEOUT: Final = timedelta(hours=1)
+
+
+@variant(
+    "timeout-on-callee-workflow",
+    breaks=("THP-TIMEOUT-001",),
+    tests=("conformance/test_cancel.py::test_callee_workflow_has_no_run_or_execution_timeout",),
+)
+def timeout_on_callee_workflow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The service starts the callee workflow with a one-hour run timeout."""
+    init = service._Recorder.__init__
+
+    def init_with_timeout(
+        self: service._Recorder, store: ExecutionStore, client: Client, queues: TaskQueues
+    ) -> None:
+        init(self, store, client, queues)
+        self._client = _RunTimeoutClient(client)  # type: ignore[assignment]
+
+    monkeypatch.setattr(service._Recorder, "__init__", init_with_timeout)
+
+
+class _RunTimeoutClient:
+    """Starts every workflow with a run timeout: the one client method the service calls."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    async def start_workflow(self, *args: Any, **kwargs: Any) -> Any:
+        return await self._client.start_workflow(*args, run_timeout=CALLEE_RUN_TIMEOUT, **kwargs)

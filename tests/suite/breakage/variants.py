@@ -11,7 +11,6 @@ import base64
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, Final, Protocol, TypeVar
 
 import pytest
@@ -30,7 +29,7 @@ from reference_impl.callee.completion import complete_by_token
 from reference_impl.callee.store import ExecutionStore
 from reference_impl.caller import activities as caller_activities
 from reference_impl.models import CompletionOutcome, ErrorInfo
-from reference_impl.names import CANCELLED_ERROR, INVALID_TOKEN_ERROR, TaskQueues
+from reference_impl.names import CANCELLED_ERROR, INVALID_TOKEN_ERROR
 from reference_impl.task_token import describe_token, encode_token
 
 Patch = Callable[[pytest.MonkeyPatch], None]
@@ -356,39 +355,6 @@ def cancel_loses_its_type(monkeypatch: pytest.MonkeyPatch) -> None:
         return generic_cancel
 
     wrap_completion(monkeypatch, wrap)
-
-
-# --- TIMEOUT ----------------------------------------------------------------------------------
-
-CALLEE_RUN_TIMEOUT: Final = timedelta(hours=1)
-
-
-@variant(
-    "timeout-on-callee-workflow",
-    breaks=("THP-TIMEOUT-001",),
-    tests=("conformance/test_cancel.py::test_callee_workflow_has_no_run_or_execution_timeout",),
-)
-def timeout_on_callee_workflow(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The service starts the callee workflow with a one-hour run timeout."""
-    init = service._Recorder.__init__
-
-    def init_with_timeout(
-        self: service._Recorder, store: ExecutionStore, client: Client, queues: TaskQueues
-    ) -> None:
-        init(self, store, client, queues)
-        self._client = _RunTimeoutClient(client)  # type: ignore[assignment]
-
-    monkeypatch.setattr(service._Recorder, "__init__", init_with_timeout)
-
-
-class _RunTimeoutClient:
-    """Starts every workflow with a run timeout: the one client method the service calls."""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    async def start_workflow(self, *args: Any, **kwargs: Any) -> Any:
-        return await self._client.start_workflow(*args, run_timeout=CALLEE_RUN_TIMEOUT, **kwargs)
 
 
 # More variants live in modules of their own, which register them here as they are imported.
