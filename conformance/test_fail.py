@@ -157,7 +157,7 @@ async def test_failed_task_fails_the_caller_on_the_workflow_path(
     started = deployment.proxy.watch(
         "StartWorkflowExecution", when=starts_workflow_with(first, WORKFLOW_INVOKE_WORKFLOW)
     )
-    task = RunTaskInput(workflow=CallWorkflowInput("wf", tasks), start_to_close_seconds=60)
+    task = RunTaskInput(workflow=CallWorkflowInput("wf", tasks), start_to_close_seconds=30)
     try:
         _, failure = await caller_failure(await deployment.start_caller(task))
     finally:

@@ -43,9 +43,12 @@ async def test_system_activity_gets_the_token_as_standard_base64(deployment: Dep
     agent_id = deployment.new_agent()
     deployment.agent.script(agent_id, result="encoded")
     created = await deployment.create_agent(agent_id, TWO_ENCODINGS)
+    workflow_id = agent_invoke_workflow_id(created.metadata.id)
+    started = (await deployment.history(workflow_id))[0].workflow_execution_started_event_attributes
+    [payload] = started.input.payloads
+    assert json.loads(payload.data)["callback_token"] == standard, "the callee workflow's input"
     await deployment.settled_agent(created.metadata.id)
-    events = await deployment.history(agent_invoke_workflow_id(created.metadata.id))
-    scheduled = system_activity_tokens(events)
+    scheduled = system_activity_tokens(await deployment.history(workflow_id))
     assert scheduled, "the system activity was never scheduled"
     assert set(scheduled) == {standard}, f"scheduled with {scheduled}, not {standard}"
 

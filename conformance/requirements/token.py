@@ -38,8 +38,8 @@ TOKEN: tuple[Requirement, ...] = (
         family="TOKEN",
         statement=(
             "Between the callee's own components the token travels as section 13 says: the"
-            " system activity is scheduled with `callback_token` the standard padded base64 of"
-            " the token's bytes, on both paths."
+            " callee workflow is started, and the system activity scheduled, with"
+            " `callback_token` the standard padded base64 of the token's bytes, on both paths."
         ),
         rationale=(
             "The system activity is part of the contract, called by other components and"
