@@ -84,6 +84,34 @@ async def test_stop_kills_a_process_that_ignores_sigterm(tmp_path: Path) -> None
         os.kill(pid, signal.SIGTERM)
 
 
+async def test_kill_ends_a_process_without_its_sigterm_handler(tmp_path: Path) -> None:
+    """A kill is a SIGKILL at once: a process that would flush on SIGTERM never gets to."""
+    flushed = tmp_path / "flushed"
+    source = (
+        "import signal, sys, time\n"
+        f"def flush(*_): open({str(flushed)!r}, 'w').write('flushed'); sys.exit(0)\n"
+        "signal.signal(signal.SIGTERM, flush)\n"
+        "print('running', flush=True); time.sleep(60)\n"
+    )
+    process = scripted_process(tmp_path, source)
+    process.start()
+    pid = process.pid
+    assert pid is not None
+    await wait_until_ready(process, [Check("its first line", lambda: _printed(process))])
+    await process.kill()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert not flushed.exists(), "the process ran its SIGTERM handler"
+    process.start()  # and it starts again, as the CHAOS tests restart a killed callee
+
+    async def printed_again() -> bool:
+        return process.stdout_path.read_text().count("running") == 2
+
+    await wait_until_ready(process, [Check("its first line, again", printed_again)])
+    await process.stop()
+    assert flushed.exists(), "a stop is a SIGTERM"
+
+
 async def _printed(process: IutProcess) -> bool:
     return process.stdout_path.read_text() != ""
 

@@ -1,13 +1,16 @@
-"""The proxy's fault rules: reject, drop the answer, delay; counted, removable, recorded."""
+"""The proxy's fault rules: reject, drop the answer, delay, hold, sever; counted, removable,
+recorded."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import grpc
 import pytest
 from temporalio.service import RPCStatusCode
 
+from fixtures.observe import eventually
 from fixtures.proxy import FaultKind, has_token
 from tests.proxy_harness import OK, UNAVAILABLE, Harness, RunActivity, outcomes, rpc_error
 
@@ -131,3 +134,42 @@ async def test_rejected_call_says_the_chosen_status(
         None,
         status,
     )
+
+
+async def test_held_call_waits_for_its_release(harness: Harness) -> None:
+    """A held completion is not forwarded until the rule is released; then it is applied."""
+    handle, token = await harness.go_pending()
+    rule = harness.proxy.hold("RespondActivityTaskCompleted", when=has_token(token))
+    completing = asyncio.ensure_future(
+        harness.no_retry.get_async_activity_handle(task_token=token).complete("released")
+    )
+
+    async def arrived() -> bool | None:
+        return True if rule.hits else None
+
+    await eventually(arrived, "the completion to reach the proxy")
+    assert harness.proxy.calls_for(token) == [], "held: not forwarded, not answered"
+    assert not completing.done()
+    rule.release()
+    await completing
+    assert await harness.result(handle) == "released"
+    assert outcomes(harness.proxy.calls_for(token)) == [
+        ("RespondActivityTaskCompleted", FaultKind.HOLD, OK, OK)
+    ]
+
+
+async def test_sever_rejects_every_call_before_other_rules(harness: Harness) -> None:
+    """A severed proxy answers every call UNAVAILABLE unforwarded, whatever rules come first;
+    removing the sever reconnects its clients."""
+    handle, token = await harness.go_pending()
+    watched = harness.proxy.watch("RespondActivityTaskCompleted")
+    severed = harness.proxy.sever()
+    assert harness.proxy.rules == [severed, watched]
+    async_handle = harness.no_retry.get_async_activity_handle(task_token=token)
+    assert (await rpc_error(async_handle.complete("x"))).status == RPCStatusCode.UNAVAILABLE
+    assert watched.hits == 0
+
+    severed.remove()
+    await async_handle.complete("reconnected")
+    assert await harness.result(handle) == "reconnected"
+    assert [c.rejected for c in harness.proxy.calls_for(token)] == [True, False]

@@ -10,6 +10,7 @@ from conformance.model import Requirement
 from conformance.requirements.badinput import BADINPUT
 from conformance.requirements.badtoken import BADTOKEN
 from conformance.requirements.cancel import CANCEL
+from conformance.requirements.chaos import CHAOS
 from conformance.requirements.complete import COMPLETE
 from conformance.requirements.concurrency import CONCURRENCY
 from conformance.requirements.create import CREATE
@@ -32,6 +33,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     *BADINPUT,
     *LIVENESS,
     *CONCURRENCY,
+    *CHAOS,
     *LOG,
     *CANCEL,
     *TIMEOUT,

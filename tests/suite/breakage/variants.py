@@ -56,6 +56,8 @@ class BrokenVariant:
     tests: tuple[str, ...]
     """Node ids of the conformance tests that catch it, relative to the repository root."""
     apply: Patch
+    backend: str | None = None
+    """The backend its tests need, whatever the session's (CHAOS: dev); None: the session's."""
 
     @property
     def family(self) -> str:
@@ -72,7 +74,7 @@ VARIANTS: dict[str, BrokenVariant] = {}
 
 
 def variant(
-    name: str, *, breaks: tuple[str, ...], tests: tuple[str, ...]
+    name: str, *, breaks: tuple[str, ...], tests: tuple[str, ...], backend: str | None = None
 ) -> Callable[[Patch], Patch]:
     """Register the decorated patch as the broken variant ``name``."""
 
@@ -80,7 +82,7 @@ def variant(
         unknown = [r for r in breaks if r not in LEVELS]
         if name in VARIANTS or unknown or not breaks or not tests:
             raise ValueError(f"broken variant {name!r}: duplicate, unknown {unknown} or empty")
-        VARIANTS[name] = BrokenVariant(name, breaks, tests, patch)
+        VARIANTS[name] = BrokenVariant(name, breaks, tests, patch, backend)
         return patch
 
     return register
@@ -360,6 +362,7 @@ def cancel_loses_its_type(monkeypatch: pytest.MonkeyPatch) -> None:
 # More variants live in modules of their own, which register them here as they are imported.
 from tests.suite.breakage import (  # noqa: E402, F401
     badinput,
+    chaos,
     concurrency,
     lanes,
     liveness,
