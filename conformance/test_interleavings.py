@@ -39,6 +39,7 @@ from reference_impl.models import (
     RunTaskInput,
     WorkflowTaskInput,
 )
+from reference_impl.names import COMPLETION_MAX_ATTEMPTS
 
 T = TypeVar("T")
 STEP_LIMIT: Final = 180.0
@@ -133,11 +134,18 @@ class Interleavings(RuleBasedStateMachine):
     def release(self, planned: Planned) -> None:
         self.deployment.agent.release(planned.agent_id)
 
+    def may_fault(self) -> bool:
+        # A fault claims whichever completion try comes next, so all of them may meet one
+        # completion: fewer than its attempts leave it a clean try (SPEC.md section 7).
+        return len(self.faults) < COMPLETION_MAX_ATTEMPTS - 1
+
+    @precondition(may_fault)
     @rule()
     def lose_the_next_completion_answer(self) -> None:
         proxy = self.deployment.proxy
         self.faults.append(proxy.drop_answer(COMPLETED, times=1, when=proxy.foreign_token))
 
+    @precondition(may_fault)
     @rule()
     def refuse_the_next_completion(self) -> None:
         proxy = self.deployment.proxy

@@ -26,8 +26,9 @@ CONCURRENCY: tuple[Requirement, ...] = (
         family="CONCURRENCY",
         statement=(
             "Under any interleaving of handshakes of each kind (work that returns, fails or"
-            " is held; no token; the workflow path), releases of held work, a completion's"
-            " answer lost or refused once, callee restarts (dev server) and callers that time"
+            " is held; no token; the workflow path), releases of held work, completion tries"
+            " whose answer is lost or refused (fewer in all than the system activity's"
+            " attempts), callee restarts (dev server) and callers that time"
             " out, every caller receives exactly the outcome its own execution determines, and"
             " the execution of a caller that timed out records its completion not delivered."
         ),

@@ -90,7 +90,11 @@ def run_suite(
 
 
 @pytest.mark.breakage
-@pytest.mark.parametrize("broken", VARIANTS.values(), ids=VARIANTS.keys())
+@pytest.mark.parametrize(
+    "broken",
+    [pytest.param(b, marks=[pytest.mark.long] if b.long else []) for b in VARIANTS.values()],
+    ids=VARIANTS.keys(),
+)
 def test_broken_variant_fails_its_requirement(
     broken: BrokenVariant, tmp_path: Path, backend: str
 ) -> None:
@@ -116,9 +120,14 @@ NEEDED_BACKENDS: Final = sorted({broken.backend or "session" for broken in VARIA
 @pytest.mark.breakage
 @pytest.mark.parametrize("needed", NEEDED_BACKENDS)
 def test_unbroken_reference_passes_the_same_tests(
-    tmp_path: Path, backend: str, needed: str
+    request: pytest.FixtureRequest, tmp_path: Path, backend: str, needed: str
 ) -> None:
-    variants = [b for b in VARIANTS.values() if (b.backend or "session") == needed]
+    run_long = bool(request.config.getoption("run_long"))
+    variants = [
+        b
+        for b in VARIANTS.values()
+        if (b.backend or "session") == needed and (run_long or not b.long)
+    ]
     tests = sorted({test for broken in variants for test in broken.tests})
     run = run_suite(tests, tmp_path, backend if needed == "session" else needed)
 

@@ -20,6 +20,7 @@ from tests.suite.breakage.variants import variant
     tests=(
         "conformance/test_concurrency.py::test_every_caller_receives_its_own_outcome_exactly_once",
     ),
+    long=True,
 )
 def token_in_shared_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     """`create` parks the token in a variable all requests share and reads it back after an
@@ -48,4 +49,5 @@ variant(
         "conformance/test_interleavings.py::"
         "test_any_interleaving_gives_each_caller_its_own_outcome",
     ),
+    long=True,
 )(variants.retry_gives_up_at_once)

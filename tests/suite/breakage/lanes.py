@@ -32,6 +32,7 @@ KEPT_MESSAGE_CHARACTERS = 1000
     "workflow-failure-never-delivered",
     breaks=("THP-FAIL-007",),
     tests=("conformance/test_fail.py::test_failed_task_fails_the_caller_on_the_workflow_path",),
+    long=True,
 )
 def workflow_failure_never_delivered(monkeypatch: pytest.MonkeyPatch) -> None:
     """A task list's failure is not sent: its caller waits for its timeout (the Go edition's
@@ -77,6 +78,7 @@ def failure_message_truncated(monkeypatch: pytest.MonkeyPatch) -> None:
     "create-waits-for-the-work",
     breaks=("THP-CREATE-003",),
     tests=("conformance/test_create.py::test_create_answers_before_the_work_ends",),
+    long=True,
 )
 def create_waits_for_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
     """`create` answers only once the callee workflow, and so the work, has ended."""
@@ -116,6 +118,7 @@ def invalid_token_retried(monkeypatch: pytest.MonkeyPatch) -> None:
     "completion-delivered-late",
     breaks=("THP-COMPLETE-006",),
     tests=("conformance/test_complete.py::test_caller_is_completed_promptly_after_the_work_ends",),
+    long=True,
 )
 def completion_delivered_late(monkeypatch: pytest.MonkeyPatch) -> None:
     """The system activity waits longer than the bound before it sends the completion (a

@@ -58,6 +58,8 @@ class BrokenVariant:
     apply: Patch
     backend: str | None = None
     """The backend its tests need, whatever the session's (CHAOS: dev); None: the session's."""
+    long: bool = False
+    """Its tests wait out a caller's timeout (over 20 s): run with ``--run-long``, not in CI."""
 
     @property
     def family(self) -> str:
@@ -74,7 +76,12 @@ VARIANTS: dict[str, BrokenVariant] = {}
 
 
 def variant(
-    name: str, *, breaks: tuple[str, ...], tests: tuple[str, ...], backend: str | None = None
+    name: str,
+    *,
+    breaks: tuple[str, ...],
+    tests: tuple[str, ...],
+    backend: str | None = None,
+    long: bool = False,
 ) -> Callable[[Patch], Patch]:
     """Register the decorated patch as the broken variant ``name``."""
 
@@ -82,7 +89,7 @@ def variant(
         unknown = [r for r in breaks if r not in LEVELS]
         if name in VARIANTS or unknown or not breaks or not tests:
             raise ValueError(f"broken variant {name!r}: duplicate, unknown {unknown} or empty")
-        VARIANTS[name] = BrokenVariant(name, breaks, tests, patch, backend)
+        VARIANTS[name] = BrokenVariant(name, breaks, tests, patch, backend, long)
         return patch
 
     return register
