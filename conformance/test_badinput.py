@@ -8,8 +8,9 @@ from typing import Final
 
 import grpc
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context
 
 from conformance.assertions import assert_still_serving
 from conformance.hostile import (
@@ -71,6 +72,9 @@ async def send(deployment: Deployment, method: str, request: bytes) -> Answer:
     THP-BADINPUT-003."""
     before = (store_contents(deployment.store_path), starts(deployment))
     answer = await call_raw(deployment.channel, method, request)
+    if currently_in_test_context():
+        # Shown by --hypothesis-show-statistics: how the examples were answered.
+        event(f"{method.rsplit('/', 2)[-2].rsplit('.', 1)[-1]} {answer.code.name}")
     assert not answer.problems(), f"{method}: {answer.problems()} ({answer.details[:200]!r})"
     if method not in (CREATE_AGENT, CREATE_WORKFLOW):
         return answer
