@@ -66,6 +66,8 @@ class Planned:
     label: str
     agent_id: str = ""
     handle: WorkflowHandle[Any, Any] | None = field(default=None, repr=False)
+    result: Any = field(default=None, repr=False)
+    """The caller's result, for a handshake that ended within its step."""
 
     @property
     def expected(self) -> Any:
@@ -94,7 +96,14 @@ class Interleavings(RuleBasedStateMachine):
         return asyncio.run_coroutine_threadsafe(step, self.loop).result(STEP_LIMIT)
 
     def start(self, planned: Planned, task: RunTaskInput) -> Planned:
+        """Start the caller and return once its ``create`` is done: the work runs (held) or,
+        on the workflow path, the handshake ended. A callee restart in a later step then
+        meets the handshake in flight, never its ``create``, which would fail retryably."""
         planned.handle = self.run(self.deployment.start_caller(task))
+        if planned.kind is Kind.WORKFLOW:
+            planned.result = self.run(planned.handle.result())
+        else:
+            self.run(self.deployment.execution_ids(planned.agent_id))
         self.planned.append(planned)
         return planned
 
@@ -191,7 +200,7 @@ async def check(deployment: Deployment, planned: Planned) -> None:
             agent_pb.CALLBACK_UNCONFIRMED,
         ), f"{planned.label}: the stale completion was recorded otherwise"
         return
-    result = await planned.handle.result()
+    result = planned.result or await planned.handle.result()
     assert result["output"] == planned.expected, f"{planned.label} received {result['output']!r}"
     if planned.kind is Kind.WORKFLOW:
         deployment.workflow_executions.append(result["execution_id"])
