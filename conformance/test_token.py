@@ -11,12 +11,10 @@ from hypothesis import example, given
 from conformance.assertions import assert_still_serving
 from conformance.strategies import tokens
 from fixtures.deployment import Deployment
+from fixtures.store_files import store_files
 from protos.ai.stigmer.agentic.agentexecution.v1 import agentexecution_pb2 as agent_pb
 from reference_impl.models import CallAgentInput, RunTaskInput
 from reference_impl.names import MAX_CALLBACK_TOKEN_BYTES, agent_invoke_workflow_id
-
-STORE_SIDECARS = ("-wal", "-shm", "-journal")
-"""Files SQLite creates beside a database; an implementation may use another store."""
 
 
 @pytest.mark.requirement("THP-TOKEN-001")
@@ -78,8 +76,7 @@ async def test_store_files_are_private(deployment: Deployment) -> None:
     assert (await deployment.get_agent(result["execution_id"])).spec.callback_token
 
     store = deployment.store_path
-    files = [store, *(store.with_name(store.name + s) for s in STORE_SIDECARS)]
-    modes = {f.name: f.stat().st_mode & 0o777 for f in files if f.exists()}
+    modes = {f.name: f.stat().st_mode & 0o777 for f in store_files(store)}
     assert store.name in modes, f"no store file at HANDSHAKE_STORE_PATH {store}"
     shared = {name: oct(mode) for name, mode in modes.items() if mode & 0o077}
     assert not shared, f"store files readable or writable by others: {shared}"
