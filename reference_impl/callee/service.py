@@ -47,7 +47,7 @@ from reference_impl.names import (
     workflow_invoke_workflow_id,
 )
 from reference_impl.redaction import token_log_fields
-from reference_impl.task_token import describe_token, encode_token
+from reference_impl.task_token import describe_token, encode_token, token_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,20 @@ async def _abort(
 ) -> NoReturn:
     await context.abort(code, bounded(message))
     raise AssertionError("unreachable: context.abort raises")
+
+
+def answer_without_token(execution: Execution) -> Execution:
+    """What ``create`` and ``get`` answer: the execution without its callback token, a
+    credential, which ``status.callback_token_summary`` describes instead (THP-TOKEN-005)."""
+    answer = type(execution)()
+    answer.CopyFrom(execution)
+    token = answer.spec.callback_token
+    summary = answer.status.callback_token_summary
+    summary.given = bool(token)
+    summary.length = len(token)
+    summary.fingerprint = token_fingerprint(token) if token else ""
+    answer.spec.ClearField("callback_token")
+    return answer
 
 
 class _Recorder:
@@ -100,7 +114,7 @@ class _Recorder:
             await self._start(workflow, workflow_input, workflow_id)
         except RPCError as err:
             await self._refuse(execution, kind, workflow, err, context)
-        return execution
+        return answer_without_token(execution)
 
     async def _refuse(
         self,
@@ -169,7 +183,7 @@ class _Recorder:
         if problem:
             await _abort(context, grpc.StatusCode.INVALID_ARGUMENT, problem)
         try:
-            return self._store.get(cls, execution_id)
+            return answer_without_token(self._store.get(cls, execution_id))
         except ExecutionNotFoundError as err:
             await _abort(context, grpc.StatusCode.NOT_FOUND, str(err))
 

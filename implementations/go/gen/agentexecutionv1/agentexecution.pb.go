@@ -211,10 +211,13 @@ type AgentExecutionSpec struct {
 	SessionId string                 `protobuf:"bytes,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
 	// The instruction for the agent.
 	Message string `protobuf:"bytes,3,opt,name=message,proto3" json:"message,omitempty"`
-	// Task token of the caller's Temporal activity, stored byte-exact.
-	// When set, the callee completes or fails that activity by token when the
-	// execution ends; when empty, no completion is attempted. A credential:
-	// logs show only its preview. At most 4096 bytes.
+	// Task token of the caller's Temporal activity, stored byte-exact. An
+	// input only: a credential (it completes someone else's activity), so no
+	// answer carries it back (`create` and `get` leave it empty; see
+	// status.callback_token_summary) and logs show only its preview and
+	// fingerprint. When set, the callee completes or fails that activity by
+	// token when the execution ends; when empty, no completion is attempted.
+	// At most 4096 bytes.
 	CallbackToken []byte `protobuf:"bytes,6,opt,name=callback_token,json=callbackToken,proto3" json:"callback_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -278,6 +281,71 @@ func (x *AgentExecutionSpec) GetCallbackToken() []byte {
 	return nil
 }
 
+// What an answer may say of the callback token, which it never carries.
+type CallbackTokenSummary struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A non-empty token was given to `create`.
+	Given bool `protobuf:"varint,1,opt,name=given,proto3" json:"given,omitempty"`
+	// The token's length in bytes; 0 when none was given.
+	Length uint32 `protobuf:"varint,2,opt,name=length,proto3" json:"length,omitempty"`
+	// The first 12 lowercase hex characters of the SHA-256 of the token's bytes;
+	// empty when none was given. Tells handshakes apart, reveals nothing usable.
+	Fingerprint   string `protobuf:"bytes,3,opt,name=fingerprint,proto3" json:"fingerprint,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CallbackTokenSummary) Reset() {
+	*x = CallbackTokenSummary{}
+	mi := &file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CallbackTokenSummary) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CallbackTokenSummary) ProtoMessage() {}
+
+func (x *CallbackTokenSummary) ProtoReflect() protoreflect.Message {
+	mi := &file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CallbackTokenSummary.ProtoReflect.Descriptor instead.
+func (*CallbackTokenSummary) Descriptor() ([]byte, []int) {
+	return file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *CallbackTokenSummary) GetGiven() bool {
+	if x != nil {
+		return x.Given
+	}
+	return false
+}
+
+func (x *CallbackTokenSummary) GetLength() uint32 {
+	if x != nil {
+		return x.Length
+	}
+	return 0
+}
+
+func (x *CallbackTokenSummary) GetFingerprint() string {
+	if x != nil {
+		return x.Fingerprint
+	}
+	return ""
+}
+
 type ExecutionError struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Message       string                 `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
@@ -289,7 +357,7 @@ type ExecutionError struct {
 
 func (x *ExecutionError) Reset() {
 	*x = ExecutionError{}
-	mi := &file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes[2]
+	mi := &file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -301,7 +369,7 @@ func (x *ExecutionError) String() string {
 func (*ExecutionError) ProtoMessage() {}
 
 func (x *ExecutionError) ProtoReflect() protoreflect.Message {
-	mi := &file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes[2]
+	mi := &file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -314,7 +382,7 @@ func (x *ExecutionError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecutionError.ProtoReflect.Descriptor instead.
 func (*ExecutionError) Descriptor() ([]byte, []int) {
-	return file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_rawDescGZIP(), []int{2}
+	return file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ExecutionError) GetMessage() string {
@@ -347,13 +415,16 @@ type AgentExecutionStatus struct {
 	CallbackPhase CallbackPhase   `protobuf:"varint,4,opt,name=callback_phase,json=callbackPhase,proto3,enum=ai.stigmer.agentic.agentexecution.v1.CallbackPhase" json:"callback_phase,omitempty"`
 	// Why the callback ended as it did, when it was not delivered.
 	CallbackDetail string `protobuf:"bytes,5,opt,name=callback_detail,json=callbackDetail,proto3" json:"callback_detail,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Whether a callback token was given, its length and fingerprint: the token
+	// itself is never answered.
+	CallbackTokenSummary *CallbackTokenSummary `protobuf:"bytes,6,opt,name=callback_token_summary,json=callbackTokenSummary,proto3" json:"callback_token_summary,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *AgentExecutionStatus) Reset() {
 	*x = AgentExecutionStatus{}
-	mi := &file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes[3]
+	mi := &file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -365,7 +436,7 @@ func (x *AgentExecutionStatus) String() string {
 func (*AgentExecutionStatus) ProtoMessage() {}
 
 func (x *AgentExecutionStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes[3]
+	mi := &file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -378,7 +449,7 @@ func (x *AgentExecutionStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgentExecutionStatus.ProtoReflect.Descriptor instead.
 func (*AgentExecutionStatus) Descriptor() ([]byte, []int) {
-	return file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_rawDescGZIP(), []int{3}
+	return file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *AgentExecutionStatus) GetPhase() ExecutionPhase {
@@ -416,6 +487,13 @@ func (x *AgentExecutionStatus) GetCallbackDetail() string {
 	return ""
 }
 
+func (x *AgentExecutionStatus) GetCallbackTokenSummary() *CallbackTokenSummary {
+	if x != nil {
+		return x.CallbackTokenSummary
+	}
+	return nil
+}
+
 type AgentExecution struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	ApiVersion    string                 `protobuf:"bytes,1,opt,name=api_version,json=apiVersion,proto3" json:"api_version,omitempty"`
@@ -429,7 +507,7 @@ type AgentExecution struct {
 
 func (x *AgentExecution) Reset() {
 	*x = AgentExecution{}
-	mi := &file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes[4]
+	mi := &file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -441,7 +519,7 @@ func (x *AgentExecution) String() string {
 func (*AgentExecution) ProtoMessage() {}
 
 func (x *AgentExecution) ProtoReflect() protoreflect.Message {
-	mi := &file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes[4]
+	mi := &file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -454,7 +532,7 @@ func (x *AgentExecution) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgentExecution.ProtoReflect.Descriptor instead.
 func (*AgentExecution) Descriptor() ([]byte, []int) {
-	return file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_rawDescGZIP(), []int{4}
+	return file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *AgentExecution) GetApiVersion() string {
@@ -501,7 +579,7 @@ type AgentExecutionId struct {
 
 func (x *AgentExecutionId) Reset() {
 	*x = AgentExecutionId{}
-	mi := &file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes[5]
+	mi := &file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -513,7 +591,7 @@ func (x *AgentExecutionId) String() string {
 func (*AgentExecutionId) ProtoMessage() {}
 
 func (x *AgentExecutionId) ProtoReflect() protoreflect.Message {
-	mi := &file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes[5]
+	mi := &file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -526,7 +604,7 @@ func (x *AgentExecutionId) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgentExecutionId.ProtoReflect.Descriptor instead.
 func (*AgentExecutionId) Descriptor() ([]byte, []int) {
-	return file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_rawDescGZIP(), []int{5}
+	return file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *AgentExecutionId) GetValue() string {
@@ -549,18 +627,23 @@ const file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_rawDesc = "
 	"\n" +
 	"session_id\x18\x02 \x01(\tR\tsessionId\x12\x18\n" +
 	"\amessage\x18\x03 \x01(\tR\amessage\x12%\n" +
-	"\x0ecallback_token\x18\x06 \x01(\fR\rcallbackToken\"c\n" +
+	"\x0ecallback_token\x18\x06 \x01(\fR\rcallbackToken\"f\n" +
+	"\x14CallbackTokenSummary\x12\x14\n" +
+	"\x05given\x18\x01 \x01(\bR\x05given\x12\x16\n" +
+	"\x06length\x18\x02 \x01(\rR\x06length\x12 \n" +
+	"\vfingerprint\x18\x03 \x01(\tR\vfingerprint\"c\n" +
 	"\x0eExecutionError\x12\x18\n" +
 	"\amessage\x18\x01 \x01(\tR\amessage\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12#\n" +
-	"\rnon_retryable\x18\x03 \x01(\bR\fnonRetryable\"\xea\x02\n" +
+	"\rnon_retryable\x18\x03 \x01(\bR\fnonRetryable\"\xdc\x03\n" +
 	"\x14AgentExecutionStatus\x12J\n" +
 	"\x05phase\x18\x01 \x01(\x0e24.ai.stigmer.agentic.agentexecution.v1.ExecutionPhaseR\x05phase\x12\x1f\n" +
 	"\voutput_json\x18\x02 \x01(\tR\n" +
 	"outputJson\x12J\n" +
 	"\x05error\x18\x03 \x01(\v24.ai.stigmer.agentic.agentexecution.v1.ExecutionErrorR\x05error\x12Z\n" +
 	"\x0ecallback_phase\x18\x04 \x01(\x0e23.ai.stigmer.agentic.agentexecution.v1.CallbackPhaseR\rcallbackPhase\x12'\n" +
-	"\x0fcallback_detail\x18\x05 \x01(\tR\x0ecallbackDetailJ\x04\b\n" +
+	"\x0fcallback_detail\x18\x05 \x01(\tR\x0ecallbackDetail\x12p\n" +
+	"\x16callback_token_summary\x18\x06 \x01(\v2:.ai.stigmer.agentic.agentexecution.v1.CallbackTokenSummaryR\x14callbackTokenSummaryJ\x04\b\n" +
 	"\x10\vR\x0ecallback_token\"\xbe\x02\n" +
 	"\x0eAgentExecution\x12\x1f\n" +
 	"\vapi_version\x18\x01 \x01(\tR\n" +
@@ -604,33 +687,35 @@ func file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_rawDescGZIP(
 }
 
 var file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_goTypes = []any{
 	(ExecutionPhase)(0),          // 0: ai.stigmer.agentic.agentexecution.v1.ExecutionPhase
 	(CallbackPhase)(0),           // 1: ai.stigmer.agentic.agentexecution.v1.CallbackPhase
 	(*ApiResourceMetadata)(nil),  // 2: ai.stigmer.agentic.agentexecution.v1.ApiResourceMetadata
 	(*AgentExecutionSpec)(nil),   // 3: ai.stigmer.agentic.agentexecution.v1.AgentExecutionSpec
-	(*ExecutionError)(nil),       // 4: ai.stigmer.agentic.agentexecution.v1.ExecutionError
-	(*AgentExecutionStatus)(nil), // 5: ai.stigmer.agentic.agentexecution.v1.AgentExecutionStatus
-	(*AgentExecution)(nil),       // 6: ai.stigmer.agentic.agentexecution.v1.AgentExecution
-	(*AgentExecutionId)(nil),     // 7: ai.stigmer.agentic.agentexecution.v1.AgentExecutionId
+	(*CallbackTokenSummary)(nil), // 4: ai.stigmer.agentic.agentexecution.v1.CallbackTokenSummary
+	(*ExecutionError)(nil),       // 5: ai.stigmer.agentic.agentexecution.v1.ExecutionError
+	(*AgentExecutionStatus)(nil), // 6: ai.stigmer.agentic.agentexecution.v1.AgentExecutionStatus
+	(*AgentExecution)(nil),       // 7: ai.stigmer.agentic.agentexecution.v1.AgentExecution
+	(*AgentExecutionId)(nil),     // 8: ai.stigmer.agentic.agentexecution.v1.AgentExecutionId
 }
 var file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_depIdxs = []int32{
 	0, // 0: ai.stigmer.agentic.agentexecution.v1.AgentExecutionStatus.phase:type_name -> ai.stigmer.agentic.agentexecution.v1.ExecutionPhase
-	4, // 1: ai.stigmer.agentic.agentexecution.v1.AgentExecutionStatus.error:type_name -> ai.stigmer.agentic.agentexecution.v1.ExecutionError
+	5, // 1: ai.stigmer.agentic.agentexecution.v1.AgentExecutionStatus.error:type_name -> ai.stigmer.agentic.agentexecution.v1.ExecutionError
 	1, // 2: ai.stigmer.agentic.agentexecution.v1.AgentExecutionStatus.callback_phase:type_name -> ai.stigmer.agentic.agentexecution.v1.CallbackPhase
-	2, // 3: ai.stigmer.agentic.agentexecution.v1.AgentExecution.metadata:type_name -> ai.stigmer.agentic.agentexecution.v1.ApiResourceMetadata
-	3, // 4: ai.stigmer.agentic.agentexecution.v1.AgentExecution.spec:type_name -> ai.stigmer.agentic.agentexecution.v1.AgentExecutionSpec
-	5, // 5: ai.stigmer.agentic.agentexecution.v1.AgentExecution.status:type_name -> ai.stigmer.agentic.agentexecution.v1.AgentExecutionStatus
-	6, // 6: ai.stigmer.agentic.agentexecution.v1.AgentExecutionCommandController.create:input_type -> ai.stigmer.agentic.agentexecution.v1.AgentExecution
-	7, // 7: ai.stigmer.agentic.agentexecution.v1.AgentExecutionQueryController.get:input_type -> ai.stigmer.agentic.agentexecution.v1.AgentExecutionId
-	6, // 8: ai.stigmer.agentic.agentexecution.v1.AgentExecutionCommandController.create:output_type -> ai.stigmer.agentic.agentexecution.v1.AgentExecution
-	6, // 9: ai.stigmer.agentic.agentexecution.v1.AgentExecutionQueryController.get:output_type -> ai.stigmer.agentic.agentexecution.v1.AgentExecution
-	8, // [8:10] is the sub-list for method output_type
-	6, // [6:8] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	4, // 3: ai.stigmer.agentic.agentexecution.v1.AgentExecutionStatus.callback_token_summary:type_name -> ai.stigmer.agentic.agentexecution.v1.CallbackTokenSummary
+	2, // 4: ai.stigmer.agentic.agentexecution.v1.AgentExecution.metadata:type_name -> ai.stigmer.agentic.agentexecution.v1.ApiResourceMetadata
+	3, // 5: ai.stigmer.agentic.agentexecution.v1.AgentExecution.spec:type_name -> ai.stigmer.agentic.agentexecution.v1.AgentExecutionSpec
+	6, // 6: ai.stigmer.agentic.agentexecution.v1.AgentExecution.status:type_name -> ai.stigmer.agentic.agentexecution.v1.AgentExecutionStatus
+	7, // 7: ai.stigmer.agentic.agentexecution.v1.AgentExecutionCommandController.create:input_type -> ai.stigmer.agentic.agentexecution.v1.AgentExecution
+	8, // 8: ai.stigmer.agentic.agentexecution.v1.AgentExecutionQueryController.get:input_type -> ai.stigmer.agentic.agentexecution.v1.AgentExecutionId
+	7, // 9: ai.stigmer.agentic.agentexecution.v1.AgentExecutionCommandController.create:output_type -> ai.stigmer.agentic.agentexecution.v1.AgentExecution
+	7, // 10: ai.stigmer.agentic.agentexecution.v1.AgentExecutionQueryController.get:output_type -> ai.stigmer.agentic.agentexecution.v1.AgentExecution
+	9, // [9:11] is the sub-list for method output_type
+	7, // [7:9] is the sub-list for method input_type
+	7, // [7:7] is the sub-list for extension type_name
+	7, // [7:7] is the sub-list for extension extendee
+	0, // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_init() }
@@ -644,7 +729,7 @@ func file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_rawDesc), len(file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   6,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

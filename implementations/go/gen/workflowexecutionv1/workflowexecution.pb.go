@@ -270,10 +270,13 @@ type WorkflowExecutionSpec struct {
 	state      protoimpl.MessageState `protogen:"open.v1"`
 	WorkflowId string                 `protobuf:"bytes,1,opt,name=workflow_id,json=workflowId,proto3" json:"workflow_id,omitempty"`
 	Tasks      []*WorkflowTask        `protobuf:"bytes,2,rep,name=tasks,proto3" json:"tasks,omitempty"`
-	// Task token of the caller's Temporal activity, stored byte-exact.
-	// When set, the serverless workflow completes or fails that activity by
-	// token when it ends; when empty, no completion is attempted. A credential:
-	// logs show only its preview. At most 4096 bytes.
+	// Task token of the caller's Temporal activity, stored byte-exact. An
+	// input only: a credential (it completes someone else's activity), so no
+	// answer carries it back (`create` and `get` leave it empty; see
+	// status.callback_token_summary) and logs show only its preview and
+	// fingerprint. When set, the serverless workflow completes or fails that activity by
+	// token when the execution ends; when empty, no completion is attempted.
+	// At most 4096 bytes.
 	CallbackToken []byte `protobuf:"bytes,7,opt,name=callback_token,json=callbackToken,proto3" json:"callback_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -330,6 +333,71 @@ func (x *WorkflowExecutionSpec) GetCallbackToken() []byte {
 	return nil
 }
 
+// What an answer may say of the callback token, which it never carries.
+type CallbackTokenSummary struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A non-empty token was given to `create`.
+	Given bool `protobuf:"varint,1,opt,name=given,proto3" json:"given,omitempty"`
+	// The token's length in bytes; 0 when none was given.
+	Length uint32 `protobuf:"varint,2,opt,name=length,proto3" json:"length,omitempty"`
+	// The first 12 lowercase hex characters of the SHA-256 of the token's bytes;
+	// empty when none was given. Tells handshakes apart, reveals nothing usable.
+	Fingerprint   string `protobuf:"bytes,3,opt,name=fingerprint,proto3" json:"fingerprint,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CallbackTokenSummary) Reset() {
+	*x = CallbackTokenSummary{}
+	mi := &file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CallbackTokenSummary) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CallbackTokenSummary) ProtoMessage() {}
+
+func (x *CallbackTokenSummary) ProtoReflect() protoreflect.Message {
+	mi := &file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CallbackTokenSummary.ProtoReflect.Descriptor instead.
+func (*CallbackTokenSummary) Descriptor() ([]byte, []int) {
+	return file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *CallbackTokenSummary) GetGiven() bool {
+	if x != nil {
+		return x.Given
+	}
+	return false
+}
+
+func (x *CallbackTokenSummary) GetLength() uint32 {
+	if x != nil {
+		return x.Length
+	}
+	return 0
+}
+
+func (x *CallbackTokenSummary) GetFingerprint() string {
+	if x != nil {
+		return x.Fingerprint
+	}
+	return ""
+}
+
 type ExecutionError struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Message       string                 `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
@@ -341,7 +409,7 @@ type ExecutionError struct {
 
 func (x *ExecutionError) Reset() {
 	*x = ExecutionError{}
-	mi := &file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes[3]
+	mi := &file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -353,7 +421,7 @@ func (x *ExecutionError) String() string {
 func (*ExecutionError) ProtoMessage() {}
 
 func (x *ExecutionError) ProtoReflect() protoreflect.Message {
-	mi := &file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes[3]
+	mi := &file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -366,7 +434,7 @@ func (x *ExecutionError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecutionError.ProtoReflect.Descriptor instead.
 func (*ExecutionError) Descriptor() ([]byte, []int) {
-	return file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_rawDescGZIP(), []int{3}
+	return file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ExecutionError) GetMessage() string {
@@ -398,13 +466,16 @@ type WorkflowExecutionStatus struct {
 	Error          *ExecutionError `protobuf:"bytes,3,opt,name=error,proto3" json:"error,omitempty"`
 	CallbackPhase  CallbackPhase   `protobuf:"varint,4,opt,name=callback_phase,json=callbackPhase,proto3,enum=ai.stigmer.agentic.workflowexecution.v1.CallbackPhase" json:"callback_phase,omitempty"`
 	CallbackDetail string          `protobuf:"bytes,5,opt,name=callback_detail,json=callbackDetail,proto3" json:"callback_detail,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Whether a callback token was given, its length and fingerprint: the token
+	// itself is never answered.
+	CallbackTokenSummary *CallbackTokenSummary `protobuf:"bytes,6,opt,name=callback_token_summary,json=callbackTokenSummary,proto3" json:"callback_token_summary,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *WorkflowExecutionStatus) Reset() {
 	*x = WorkflowExecutionStatus{}
-	mi := &file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes[4]
+	mi := &file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -416,7 +487,7 @@ func (x *WorkflowExecutionStatus) String() string {
 func (*WorkflowExecutionStatus) ProtoMessage() {}
 
 func (x *WorkflowExecutionStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes[4]
+	mi := &file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -429,7 +500,7 @@ func (x *WorkflowExecutionStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WorkflowExecutionStatus.ProtoReflect.Descriptor instead.
 func (*WorkflowExecutionStatus) Descriptor() ([]byte, []int) {
-	return file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_rawDescGZIP(), []int{4}
+	return file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *WorkflowExecutionStatus) GetPhase() ExecutionPhase {
@@ -467,6 +538,13 @@ func (x *WorkflowExecutionStatus) GetCallbackDetail() string {
 	return ""
 }
 
+func (x *WorkflowExecutionStatus) GetCallbackTokenSummary() *CallbackTokenSummary {
+	if x != nil {
+		return x.CallbackTokenSummary
+	}
+	return nil
+}
+
 type WorkflowExecution struct {
 	state         protoimpl.MessageState   `protogen:"open.v1"`
 	ApiVersion    string                   `protobuf:"bytes,1,opt,name=api_version,json=apiVersion,proto3" json:"api_version,omitempty"`
@@ -480,7 +558,7 @@ type WorkflowExecution struct {
 
 func (x *WorkflowExecution) Reset() {
 	*x = WorkflowExecution{}
-	mi := &file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes[5]
+	mi := &file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -492,7 +570,7 @@ func (x *WorkflowExecution) String() string {
 func (*WorkflowExecution) ProtoMessage() {}
 
 func (x *WorkflowExecution) ProtoReflect() protoreflect.Message {
-	mi := &file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes[5]
+	mi := &file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -505,7 +583,7 @@ func (x *WorkflowExecution) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WorkflowExecution.ProtoReflect.Descriptor instead.
 func (*WorkflowExecution) Descriptor() ([]byte, []int) {
-	return file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_rawDescGZIP(), []int{5}
+	return file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *WorkflowExecution) GetApiVersion() string {
@@ -552,7 +630,7 @@ type WorkflowExecutionId struct {
 
 func (x *WorkflowExecutionId) Reset() {
 	*x = WorkflowExecutionId{}
-	mi := &file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes[6]
+	mi := &file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -564,7 +642,7 @@ func (x *WorkflowExecutionId) String() string {
 func (*WorkflowExecutionId) ProtoMessage() {}
 
 func (x *WorkflowExecutionId) ProtoReflect() protoreflect.Message {
-	mi := &file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes[6]
+	mi := &file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -577,7 +655,7 @@ func (x *WorkflowExecutionId) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WorkflowExecutionId.ProtoReflect.Descriptor instead.
 func (*WorkflowExecutionId) Descriptor() ([]byte, []int) {
-	return file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_rawDescGZIP(), []int{6}
+	return file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *WorkflowExecutionId) GetValue() string {
@@ -604,18 +682,23 @@ const file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_rawDe
 	"\vworkflow_id\x18\x01 \x01(\tR\n" +
 	"workflowId\x12K\n" +
 	"\x05tasks\x18\x02 \x03(\v25.ai.stigmer.agentic.workflowexecution.v1.WorkflowTaskR\x05tasks\x12%\n" +
-	"\x0ecallback_token\x18\a \x01(\fR\rcallbackToken\"c\n" +
+	"\x0ecallback_token\x18\a \x01(\fR\rcallbackToken\"f\n" +
+	"\x14CallbackTokenSummary\x12\x14\n" +
+	"\x05given\x18\x01 \x01(\bR\x05given\x12\x16\n" +
+	"\x06length\x18\x02 \x01(\rR\x06length\x12 \n" +
+	"\vfingerprint\x18\x03 \x01(\tR\vfingerprint\"c\n" +
 	"\x0eExecutionError\x12\x18\n" +
 	"\amessage\x18\x01 \x01(\tR\amessage\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12#\n" +
-	"\rnon_retryable\x18\x03 \x01(\bR\fnonRetryable\"\xf6\x02\n" +
+	"\rnon_retryable\x18\x03 \x01(\bR\fnonRetryable\"\xeb\x03\n" +
 	"\x17WorkflowExecutionStatus\x12M\n" +
 	"\x05phase\x18\x01 \x01(\x0e27.ai.stigmer.agentic.workflowexecution.v1.ExecutionPhaseR\x05phase\x12\x1f\n" +
 	"\voutput_json\x18\x02 \x01(\tR\n" +
 	"outputJson\x12M\n" +
 	"\x05error\x18\x03 \x01(\v27.ai.stigmer.agentic.workflowexecution.v1.ExecutionErrorR\x05error\x12]\n" +
 	"\x0ecallback_phase\x18\x04 \x01(\x0e26.ai.stigmer.agentic.workflowexecution.v1.CallbackPhaseR\rcallbackPhase\x12'\n" +
-	"\x0fcallback_detail\x18\x05 \x01(\tR\x0ecallbackDetailJ\x04\b\v\x10\fR\x0ecallback_token\"\xd0\x02\n" +
+	"\x0fcallback_detail\x18\x05 \x01(\tR\x0ecallbackDetail\x12s\n" +
+	"\x16callback_token_summary\x18\x06 \x01(\v2=.ai.stigmer.agentic.workflowexecution.v1.CallbackTokenSummaryR\x14callbackTokenSummaryJ\x04\b\v\x10\fR\x0ecallback_token\"\xd0\x02\n" +
 	"\x11WorkflowExecution\x12\x1f\n" +
 	"\vapi_version\x18\x01 \x01(\tR\n" +
 	"apiVersion\x12\x12\n" +
@@ -658,35 +741,37 @@ func file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_rawDes
 }
 
 var file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_goTypes = []any{
 	(ExecutionPhase)(0),             // 0: ai.stigmer.agentic.workflowexecution.v1.ExecutionPhase
 	(CallbackPhase)(0),              // 1: ai.stigmer.agentic.workflowexecution.v1.CallbackPhase
 	(*ApiResourceMetadata)(nil),     // 2: ai.stigmer.agentic.workflowexecution.v1.ApiResourceMetadata
 	(*WorkflowTask)(nil),            // 3: ai.stigmer.agentic.workflowexecution.v1.WorkflowTask
 	(*WorkflowExecutionSpec)(nil),   // 4: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionSpec
-	(*ExecutionError)(nil),          // 5: ai.stigmer.agentic.workflowexecution.v1.ExecutionError
-	(*WorkflowExecutionStatus)(nil), // 6: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionStatus
-	(*WorkflowExecution)(nil),       // 7: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution
-	(*WorkflowExecutionId)(nil),     // 8: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionId
+	(*CallbackTokenSummary)(nil),    // 5: ai.stigmer.agentic.workflowexecution.v1.CallbackTokenSummary
+	(*ExecutionError)(nil),          // 6: ai.stigmer.agentic.workflowexecution.v1.ExecutionError
+	(*WorkflowExecutionStatus)(nil), // 7: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionStatus
+	(*WorkflowExecution)(nil),       // 8: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution
+	(*WorkflowExecutionId)(nil),     // 9: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionId
 }
 var file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_depIdxs = []int32{
-	3, // 0: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionSpec.tasks:type_name -> ai.stigmer.agentic.workflowexecution.v1.WorkflowTask
-	0, // 1: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionStatus.phase:type_name -> ai.stigmer.agentic.workflowexecution.v1.ExecutionPhase
-	5, // 2: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionStatus.error:type_name -> ai.stigmer.agentic.workflowexecution.v1.ExecutionError
-	1, // 3: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionStatus.callback_phase:type_name -> ai.stigmer.agentic.workflowexecution.v1.CallbackPhase
-	2, // 4: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution.metadata:type_name -> ai.stigmer.agentic.workflowexecution.v1.ApiResourceMetadata
-	4, // 5: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution.spec:type_name -> ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionSpec
-	6, // 6: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution.status:type_name -> ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionStatus
-	7, // 7: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionCommandController.create:input_type -> ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution
-	8, // 8: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionQueryController.get:input_type -> ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionId
-	7, // 9: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionCommandController.create:output_type -> ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution
-	7, // 10: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionQueryController.get:output_type -> ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution
-	9, // [9:11] is the sub-list for method output_type
-	7, // [7:9] is the sub-list for method input_type
-	7, // [7:7] is the sub-list for extension type_name
-	7, // [7:7] is the sub-list for extension extendee
-	0, // [0:7] is the sub-list for field type_name
+	3,  // 0: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionSpec.tasks:type_name -> ai.stigmer.agentic.workflowexecution.v1.WorkflowTask
+	0,  // 1: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionStatus.phase:type_name -> ai.stigmer.agentic.workflowexecution.v1.ExecutionPhase
+	6,  // 2: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionStatus.error:type_name -> ai.stigmer.agentic.workflowexecution.v1.ExecutionError
+	1,  // 3: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionStatus.callback_phase:type_name -> ai.stigmer.agentic.workflowexecution.v1.CallbackPhase
+	5,  // 4: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionStatus.callback_token_summary:type_name -> ai.stigmer.agentic.workflowexecution.v1.CallbackTokenSummary
+	2,  // 5: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution.metadata:type_name -> ai.stigmer.agentic.workflowexecution.v1.ApiResourceMetadata
+	4,  // 6: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution.spec:type_name -> ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionSpec
+	7,  // 7: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution.status:type_name -> ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionStatus
+	8,  // 8: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionCommandController.create:input_type -> ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution
+	9,  // 9: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionQueryController.get:input_type -> ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionId
+	8,  // 10: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionCommandController.create:output_type -> ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution
+	8,  // 11: ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionQueryController.get:output_type -> ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution
+	10, // [10:12] is the sub-list for method output_type
+	8,  // [8:10] is the sub-list for method input_type
+	8,  // [8:8] is the sub-list for extension type_name
+	8,  // [8:8] is the sub-list for extension extendee
+	0,  // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_init() }
@@ -700,7 +785,7 @@ func file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_init()
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_rawDesc), len(file_ai_stigmer_agentic_workflowexecution_v1_workflowexecution_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   7,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

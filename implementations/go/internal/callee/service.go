@@ -134,6 +134,48 @@ func (r *recorder) read(ctx context.Context, id string, into proto.Message) erro
 	return nil
 }
 
+// tokenFingerprint is the summary's fingerprint: empty when no token was given.
+func tokenFingerprint(tok []byte) string {
+	if len(tok) == 0 {
+		return ""
+	}
+	return token.Fingerprint(tok)
+}
+
+// agentAnswer is what create and get answer: the execution without its
+// callback token, a credential, which status.callback_token_summary describes
+// instead (THP-TOKEN-005).
+func agentAnswer(e *agentpb.AgentExecution) *agentpb.AgentExecution {
+	answer := proto.Clone(e).(*agentpb.AgentExecution)
+	tok := answer.GetSpec().GetCallbackToken()
+	if answer.Status == nil {
+		answer.Status = &agentpb.AgentExecutionStatus{}
+	}
+	answer.Status.CallbackTokenSummary = &agentpb.CallbackTokenSummary{
+		Given: len(tok) > 0, Length: uint32(len(tok)), Fingerprint: tokenFingerprint(tok),
+	}
+	if answer.Spec != nil {
+		answer.Spec.CallbackToken = nil
+	}
+	return answer
+}
+
+// workflowAnswer is agentAnswer for a workflow execution.
+func workflowAnswer(e *wfpb.WorkflowExecution) *wfpb.WorkflowExecution {
+	answer := proto.Clone(e).(*wfpb.WorkflowExecution)
+	tok := answer.GetSpec().GetCallbackToken()
+	if answer.Status == nil {
+		answer.Status = &wfpb.WorkflowExecutionStatus{}
+	}
+	answer.Status.CallbackTokenSummary = &wfpb.CallbackTokenSummary{
+		Given: len(tok) > 0, Length: uint32(len(tok)), Fingerprint: tokenFingerprint(tok),
+	}
+	if answer.Spec != nil {
+		answer.Spec.CallbackToken = nil
+	}
+	return answer
+}
+
 func newID(prefix string) string {
 	return prefix + "-" + strings.ReplaceAll(uuid.NewString(), "-", "")
 }
@@ -179,16 +221,16 @@ func (s agentCommands) Create(ctx context.Context, req *agentpb.AgentExecution) 
 	if err != nil {
 		return nil, err
 	}
-	return execution, nil
+	return agentAnswer(execution), nil
 }
 
-// Get returns the recorded execution; an unknown id answers NOT_FOUND.
+// Get returns the recorded execution, without its token; an unknown id answers NOT_FOUND.
 func (s agentQueries) Get(ctx context.Context, req *agentpb.AgentExecutionId) (*agentpb.AgentExecution, error) {
 	var execution agentpb.AgentExecution
 	if err := s.r.read(ctx, req.GetValue(), &execution); err != nil {
 		return nil, err
 	}
-	return &execution, nil
+	return agentAnswer(&execution), nil
 }
 
 // workflowCommands serves WorkflowExecutionCommandController.
@@ -239,14 +281,14 @@ func (s workflowCommands) Create(ctx context.Context, req *wfpb.WorkflowExecutio
 	if err != nil {
 		return nil, err
 	}
-	return execution, nil
+	return workflowAnswer(execution), nil
 }
 
-// Get returns the recorded execution; an unknown id answers NOT_FOUND.
+// Get returns the recorded execution, without its token; an unknown id answers NOT_FOUND.
 func (s workflowQueries) Get(ctx context.Context, req *wfpb.WorkflowExecutionId) (*wfpb.WorkflowExecution, error) {
 	var execution wfpb.WorkflowExecution
 	if err := s.r.read(ctx, req.GetValue(), &execution); err != nil {
 		return nil, err
 	}
-	return &execution, nil
+	return workflowAnswer(&execution), nil
 }

@@ -10,6 +10,10 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"google.golang.org/grpc/codes"
+
+	agentpb "github.com/stigmer/handshake-conformance/implementations/go/gen/agentexecutionv1"
+	wfpb "github.com/stigmer/handshake-conformance/implementations/go/gen/workflowexecutionv1"
+	"github.com/stigmer/handshake-conformance/implementations/go/internal/token"
 )
 
 // fakeStarter answers ExecuteWorkflow with its answers in turn (the last one for good).
@@ -67,5 +71,22 @@ func TestStartAmbiguousToTheEndIsReportedAmbiguous(t *testing.T) {
 	fake, code := startWith(t, serviceerror.NewUnavailable("down"))
 	if code != codes.Unavailable || len(fake.starts) != startAttempts {
 		t.Fatalf("got %v after %d starts, want Unavailable after %d", code, len(fake.starts), startAttempts)
+	}
+}
+
+func TestAnswersCarryTheTokensSummaryNeverTheToken(t *testing.T) {
+	tok := []byte("\x00secret token bytes\xff")
+	agent := agentAnswer(&agentpb.AgentExecution{Spec: &agentpb.AgentExecutionSpec{AgentId: "a", CallbackToken: tok}})
+	if agent.GetSpec().GetCallbackToken() != nil {
+		t.Fatalf("the agent answer carries the token")
+	}
+	summary := agent.GetStatus().GetCallbackTokenSummary()
+	if !summary.GetGiven() || summary.GetLength() != uint32(len(tok)) || summary.GetFingerprint() != token.Fingerprint(tok) {
+		t.Fatalf("agent summary = %v", summary)
+	}
+	workflow := workflowAnswer(&wfpb.WorkflowExecution{Spec: &wfpb.WorkflowExecutionSpec{}})
+	none := workflow.GetStatus().GetCallbackTokenSummary()
+	if none.GetGiven() || none.GetLength() != 0 || none.GetFingerprint() != "" {
+		t.Fatalf("summary without a token = %v", none)
 	}
 }

@@ -124,10 +124,13 @@ class AgentExecutionSpec(_message.Message):
     message: _builtins.str
     """The instruction for the agent."""
     callback_token: _builtins.bytes
-    """Task token of the caller's Temporal activity, stored byte-exact.
-    When set, the callee completes or fails that activity by token when the
-    execution ends; when empty, no completion is attempted. A credential:
-    logs show only its preview. At most 4096 bytes.
+    """Task token of the caller's Temporal activity, stored byte-exact. An
+    input only: a credential (it completes someone else's activity), so no
+    answer carries it back (`create` and `get` leave it empty; see
+    status.callback_token_summary) and logs show only its preview and
+    fingerprint. When set, the callee completes or fails that activity by
+    token when the execution ends; when empty, no completion is attempted.
+    At most 4096 bytes.
     """
     def __init__(
         self,
@@ -144,6 +147,38 @@ class AgentExecutionSpec(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___AgentExecutionSpec: _TypeAlias = AgentExecutionSpec  # noqa: Y015
+
+@_typing.final
+class CallbackTokenSummary(_message.Message):
+    """What an answer may say of the callback token, which it never carries."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    GIVEN_FIELD_NUMBER: _builtins.int
+    LENGTH_FIELD_NUMBER: _builtins.int
+    FINGERPRINT_FIELD_NUMBER: _builtins.int
+    given: _builtins.bool
+    """A non-empty token was given to `create`."""
+    length: _builtins.int
+    """The token's length in bytes; 0 when none was given."""
+    fingerprint: _builtins.str
+    """The first 12 lowercase hex characters of the SHA-256 of the token's bytes;
+    empty when none was given. Tells handshakes apart, reveals nothing usable.
+    """
+    def __init__(
+        self,
+        *,
+        given: _builtins.bool = ...,
+        length: _builtins.int = ...,
+        fingerprint: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["fingerprint", b"fingerprint", "given", b"given", "length", b"length"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CallbackTokenSummary: _TypeAlias = CallbackTokenSummary  # noqa: Y015
 
 @_typing.final
 class ExecutionError(_message.Message):
@@ -179,6 +214,7 @@ class AgentExecutionStatus(_message.Message):
     ERROR_FIELD_NUMBER: _builtins.int
     CALLBACK_PHASE_FIELD_NUMBER: _builtins.int
     CALLBACK_DETAIL_FIELD_NUMBER: _builtins.int
+    CALLBACK_TOKEN_SUMMARY_FIELD_NUMBER: _builtins.int
     phase: Global___ExecutionPhase.ValueType
     output_json: _builtins.str
     """The agent's result as JSON text; set when phase is EXECUTION_COMPLETED."""
@@ -187,6 +223,12 @@ class AgentExecutionStatus(_message.Message):
     """Why the callback ended as it did, when it was not delivered."""
     @_builtins.property
     def error(self) -> Global___ExecutionError: ...
+    @_builtins.property
+    def callback_token_summary(self) -> Global___CallbackTokenSummary:
+        """Whether a callback token was given, its length and fingerprint: the token
+        itself is never answered.
+        """
+
     def __init__(
         self,
         *,
@@ -195,10 +237,11 @@ class AgentExecutionStatus(_message.Message):
         error: Global___ExecutionError | None = ...,
         callback_phase: Global___CallbackPhase.ValueType = ...,
         callback_detail: _builtins.str = ...,
+        callback_token_summary: Global___CallbackTokenSummary | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["error", b"error"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["callback_token_summary", b"callback_token_summary", "error", b"error"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["callback_detail", b"callback_detail", "callback_phase", b"callback_phase", "error", b"error", "output_json", b"output_json", "phase", b"phase"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["callback_detail", b"callback_detail", "callback_phase", b"callback_phase", "callback_token_summary", b"callback_token_summary", "error", b"error", "output_json", b"output_json", "phase", b"phase"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
