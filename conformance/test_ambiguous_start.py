@@ -61,8 +61,9 @@ async def test_ambiguous_start_runs_the_work_once(
         maximum_attempts=times + 1,
         initial_interval_seconds=0.1,
     )
+    handle = await deployment.start_caller(task)
     try:
-        result = await deployment.run_caller(task)
+        result = await handle.result()
     finally:
         lost.remove()
     own = result["execution_id"]
@@ -71,7 +72,7 @@ async def test_ambiguous_start_runs_the_work_once(
     assert execution.status.phase == agent_pb.EXECUTION_COMPLETED
     delivered = [
         c
-        for c in deployment.proxy.calls_for(execution.spec.callback_token)
+        for c in deployment.proxy.calls_for(await deployment.caller_token(handle))
         if c.method == COMPLETED and c.upstream_status == grpc.StatusCode.OK
     ]
     assert len(delivered) == 1, "the caller is completed exactly once"
@@ -124,8 +125,9 @@ async def test_ambiguous_start_on_the_workflow_path_runs_the_tasks_once(
         maximum_attempts=AMBIGUOUS_STARTS_RESOLVED + 1,
         initial_interval_seconds=0.1,
     )
+    handle = await deployment.start_caller(task)
     try:
-        result = await deployment.run_caller(task)
+        result = await handle.result()
     finally:
         lost.remove()
     own = result["execution_id"]

@@ -173,7 +173,7 @@ async def assert_resolved_once(
     )
     applied = [
         c
-        for c in deployment.proxy.calls_for(execution.spec.callback_token)
+        for c in deployment.proxy.calls_for(await deployment.caller_token(handle))
         if c.method == COMPLETED and c.upstream_status == grpc.StatusCode.OK
     ]
     # DELIVERED says a try was answered OK: the proxy saw it. UNCONFIRMED may follow a try the

@@ -96,7 +96,7 @@ async def test_completed_once_in_the_first_attempt_without_echoing_the_token(
     assert started == [1], "one attempt of the caller's activity"
     [payloads] = completed_payloads(events)
 
-    token = execution.spec.callback_token
+    token = await deployment.caller_token(handle)
     completions = deployment.proxy.calls_for(token)
     assert [c.method for c in completions] == [COMPLETED]
     assert completions[0].upstream_status is not None

@@ -113,12 +113,6 @@ async def own_outcome(deployment: Deployment, handshake: Handshake) -> str | Non
     return execution_id if handshake.kind is not Kind.NO_TOKEN else None
 
 
-async def token_of(deployment: Deployment, handshake: Handshake, execution_id: str) -> bytes:
-    if handshake.kind is Kind.WORKFLOW:
-        return (await deployment.get_workflow(execution_id)).spec.callback_token
-    return (await deployment.get_agent(execution_id)).spec.callback_token
-
-
 AGENT_KINDS: Final = (Kind.SUCCESS, Kind.FAILURE, Kind.NO_TOKEN)
 agent_mix = st.lists(st.sampled_from(AGENT_KINDS), min_size=IN_FLIGHT, max_size=IN_FLIGHT + 10)
 mixes = (
@@ -154,7 +148,8 @@ async def test_every_caller_receives_its_own_outcome_exactly_once(
     for handshake, execution_id in zip(plan, executions, strict=True):
         if execution_id is None:
             continue
-        token = await token_of(deployment, handshake, execution_id)
+        assert handshake.handle is not None
+        token = await deployment.caller_token(handshake.handle)
         delivered = [
             c
             for c in deployment.proxy.calls_for(token)

@@ -62,15 +62,22 @@ async def test_retryable_failure_runs_every_attempt_with_a_fresh_token(
         maximum_attempts=attempts,
         initial_interval_seconds=0.1,
     )
-    activity_error, failure = await caller_failure(await deployment.start_caller(task))
+    handle = await deployment.start_caller(task)
+    activity_error, failure = await caller_failure(handle)
     assert activity_error.retry_state == RetryState.MAXIMUM_ATTEMPTS_REACHED
     assert (failure.type, failure.message) == ("Transient", "try again")
     execution_ids = await deployment.execution_ids(agent_id, attempts)
     assert len(deployment.agent.calls_of(agent_id)) == attempts
     assert len(set(execution_ids)) == attempts, "each attempt creates its own execution"
-    tokens = [(await deployment.get_agent(i)).spec.callback_token for i in execution_ids]
-    assert all(tokens), "every attempt handed off a token"
-    assert len(set(tokens)) == attempts, "each attempt has a fresh token"
+    for execution_id in execution_ids:
+        await deployment.settled_agent(execution_id)
+    tokens = deployment.caller_tap.tokens_issued_to(handle.id)
+    assert len(set(tokens)) == attempts, "each attempt was issued its own token"
+    completed_with = [[c.method for c in deployment.proxy.calls_for(t)] for t in tokens]
+    assert all(completed_with), (
+        "each attempt's execution completes that attempt's own token: tried per attempt "
+        f"{completed_with}"
+    )
 
 
 @pytest.mark.requirement("THP-FAIL-003")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import hashlib
 import os
 import re
 
@@ -13,6 +12,7 @@ import grpc
 import pytest
 from hypothesis import example, given
 
+from conformance.assertions import expected_fingerprint
 from conformance.strategies import tokens
 from fixtures.deployment import Deployment
 from fixtures.observe import caller_failure, eventually
@@ -33,11 +33,6 @@ def expected_preview(token: bytes) -> str:
     """The rule of SPEC.md, written here independently of any implementation."""
     text = base64.b64encode(token).decode()
     return text if len(text) <= TOKEN_PREVIEW_CHARS else text[:TOKEN_PREVIEW_CHARS] + "..."
-
-
-def expected_fingerprint(token: bytes) -> str:
-    """The fingerprint of SPEC.md: the first 12 lowercase hex characters of the SHA-256."""
-    return hashlib.sha256(token).hexdigest()[:12]
 
 
 TOKEN_LENGTH = re.compile(r'token_length"?\s*[=:]\s*"?(\d+)')
@@ -99,14 +94,10 @@ async def test_no_log_line_carries_a_full_token(
     )
     await deployment.settle()
 
-    execution_ids = [c.execution_id for c in deployment.agent.calls]
-    assert len(execution_ids) == 4
-    found = [(await deployment.get_agent(i)).spec.callback_token for i in execution_ids]
-    found.append(
-        (await deployment.get_workflow(workflow_result["execution_id"])).spec.callback_token
-    )
-    assert all(found), "every handshake handed off a token"
-    assert len(set(found)) == 5
+    assert len(deployment.agent.calls) == 4
+    assert workflow_result["execution_id"]
+    found = [t for h in deployment.callers for t in deployment.caller_tap.tokens_issued_to(h.id)]
+    assert len(set(found)) == 5, "five caller activities were issued a token each"
     captured = capfd.readouterr()
     lines = [*deployment.logs.lines, *captured.out.splitlines(), *captured.err.splitlines()]
     assert lines, "nothing was logged: the check would prove nothing"
@@ -121,8 +112,9 @@ async def test_no_log_line_carries_a_full_token(
 async def test_preview_length_and_fingerprint_at_each_logging_point(deployment: Deployment) -> None:
     agent_id = deployment.new_agent()
     deployment.agent.script(agent_id, result="ok")
-    result = await deployment.run_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
-    token = (await deployment.settled_agent(result["execution_id"])).spec.callback_token
+    handle = await deployment.start_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
+    await deployment.settled_agent((await handle.result())["execution_id"])
+    token = await deployment.caller_token(handle)
     points = logging_points(deployment.logs.lines, token)
     # Caller extraction, callee create, workflow start, completion attempt.
     assert len(points) >= 4, points
@@ -139,17 +131,16 @@ async def test_fingerprints_tell_concurrent_handshakes_apart(deployment: Deploym
     agent_ids = [deployment.new_agent(f"traced{i}") for i in range(HANDSHAKES)]
     for agent_id in agent_ids:
         deployment.agent.script(agent_id, result={"agent": agent_id})
-    results = await asyncio.gather(
+    handles = await asyncio.gather(
         *(
-            deployment.run_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
+            deployment.start_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
             for agent_id in agent_ids
         )
     )
-    tokens = [
-        (await deployment.settled_agent(r["execution_id"])).spec.callback_token for r in results
-    ]
+    for handle in handles:
+        await deployment.settled_agent((await handle.result())["execution_id"])
+    tokens = [await deployment.caller_token(handle) for handle in handles]
     fingerprints = {expected_fingerprint(token) for token in tokens}
-    assert all(tokens), "every handshake handed off a token"
     assert len(fingerprints) == HANDSHAKES, "each handshake's fingerprint is its own"
 
     lines = deployment.logs.lines
@@ -218,8 +209,10 @@ def lines_showing(lines: list[str], token: bytes) -> list[str]:
 async def test_every_line_with_a_preview_has_the_token_length(deployment: Deployment) -> None:
     agent_id = deployment.new_agent()
     deployment.agent.script(agent_id, result="ok")
-    result = await deployment.run_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
-    token = (await deployment.settled_agent(result["execution_id"])).spec.callback_token
+    handle = await deployment.start_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
+    result = await handle.result()
+    await deployment.settled_agent(result["execution_id"])
+    token = await deployment.caller_token(handle)
     # Each logging point alone: a completion attempt (the system activity called directly) ...
     before = len(lines_showing(deployment.logs.lines, token))
     outcome = await deployment.invoke_system_activity(

@@ -23,7 +23,7 @@ async def test_execution_without_token_is_recorded_as_with_one(deployment: Deplo
         assert result["output"] == OUTPUT
         recorded[hand_off] = await deployment.settled_agent(result["execution_id"])
     with_token, without = recorded[True], recorded[False]
-    assert without.spec.callback_token == b""
+    assert not without.status.callback_token_summary.given
     assert without.status.phase == with_token.status.phase == agent_pb.EXECUTION_COMPLETED
     assert without.status.output_json == with_token.status.output_json
     assert without.status.callback_phase == agent_pb.CALLBACK_NOT_REQUESTED

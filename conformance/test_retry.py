@@ -38,12 +38,13 @@ async def test_transient_completion_failure_is_retried_and_delivered(
     rule = deployment.proxy.reject(COMPLETED, times=1, when=deployment.proxy.foreign_token)
     # A completion that is never retried strands the caller: its timeout ends the test early.
     task = RunTaskInput(agent=CallAgentInput(agent_id, "go"), start_to_close_seconds=10)
-    result = await deployment.run_caller(task)
+    handle = await deployment.start_caller(task)
+    result = await handle.result()
     assert result["output"] == "delivered anyway"
     assert rule.hits == 1
     execution = await deployment.settled_agent(result["execution_id"])
     assert execution.status.callback_phase == agent_pb.CALLBACK_DELIVERED
-    attempts = deployment.proxy.calls_for(execution.spec.callback_token)
+    attempts = deployment.proxy.calls_for(await deployment.caller_token(handle))
     assert [(c.method, c.rejected) for c in attempts] == [(COMPLETED, True), (COMPLETED, False)]
 
 
@@ -59,7 +60,7 @@ async def test_delivered_but_unacknowledged_completion_is_not_delivered_twice(
     assert rule.hits == 1
     [execution_id] = await deployment.execution_ids(agent_id)
     execution = await deployment.settled_agent(execution_id)
-    calls = deployment.proxy.calls_for(execution.spec.callback_token)
+    calls = deployment.proxy.calls_for(await deployment.caller_token(handle))
     assert calls[0].dropped
     assert calls[0].upstream_status is not None
     assert calls[0].upstream_status.name == "OK", "the first completion was applied"
@@ -113,17 +114,19 @@ async def test_duplicate_completion_answers_not_found_and_is_handled(
 ) -> None:
     agent_id = deployment.new_agent()
     deployment.agent.script(agent_id, result="first")
-    result = await deployment.run_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
-    execution = await deployment.settled_agent(result["execution_id"])
+    handle = await deployment.start_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
+    result = await handle.result()
+    await deployment.settled_agent(result["execution_id"])
+    token = await deployment.caller_token(handle)
     outcome = await deployment.invoke_system_activity(
         CompleteExternalActivityInput(
-            callback_token=encode_token(execution.spec.callback_token),
+            callback_token=encode_token(token),
             execution_id=result["execution_id"],
             result="second",
         )
     )
     assert outcome == "not_found"
-    calls = deployment.proxy.calls_for(execution.spec.callback_token)
+    calls = deployment.proxy.calls_for(token)
     assert calls[-1].upstream_status is not None
     assert calls[-1].upstream_status.name == "NOT_FOUND"
 
@@ -143,7 +146,7 @@ async def test_every_try_unavailable_is_recorded_unconfirmed(
     rule = deployment.proxy.reject(method, when=deployment.proxy.foreign_token)
     handle = await deployment.start_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
     [execution_id] = await deployment.execution_ids(agent_id)
-    token = (await deployment.get_agent(execution_id)).spec.callback_token
+    token = await deployment.caller_token(handle)
     async with stranded_caller(deployment, handle, token):
         execution = await deployment.settled_agent(execution_id)
         rule.remove()
@@ -173,7 +176,7 @@ async def test_completion_refused_as_invalid_is_recorded_failed(deployment: Depl
     )
     handle = await deployment.start_caller(RunTaskInput(agent=CallAgentInput(agent_id, "go")))
     [execution_id] = await deployment.execution_ids(agent_id)
-    token = (await deployment.get_agent(execution_id)).spec.callback_token
+    token = await deployment.caller_token(handle)
     async with stranded_caller(deployment, handle, token):
         execution = await deployment.settled_agent(execution_id)
         assert rule.hits == 1

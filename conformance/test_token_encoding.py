@@ -57,10 +57,12 @@ async def test_system_activity_gets_the_token_as_standard_base64(deployment: Dep
 async def test_workflow_path_schedules_the_token_as_standard_base64(
     deployment: Deployment,
 ) -> None:
-    result = await deployment.run_caller(
+    handle = await deployment.start_caller(
         RunTaskInput(workflow=CallWorkflowInput("wf", [WorkflowTaskInput("t", {"a": 1})]))
     )
-    execution_id = result["execution_id"]
-    token = (await deployment.settled_workflow(execution_id)).spec.callback_token
+    execution_id = (await handle.result())["execution_id"]
+    deployment.workflow_executions.append(execution_id)
+    await deployment.settled_workflow(execution_id)
+    token = await deployment.caller_token(handle)
     events = await deployment.history(serverless_workflow_id(execution_id))
     assert system_activity_tokens(events) == [base64.b64encode(token).decode()]

@@ -10,8 +10,9 @@ TOKEN: tuple[Requirement, ...] = (
         level=Level.MUST,
         family="TOKEN",
         statement=(
-            "The callback token survives `create`, the store and `get` byte-exact, "
-            "for any bytes (NUL, non-UTF-8) up to 4096."
+            "The callback token reaches Temporal byte-exact: every completion attempt carries"
+            " exactly the bytes given to `create`, for any bytes (NUL, non-UTF-8) up to 4096,"
+            " through the store and across restarts."
         ),
         rationale=("The token is opaque; one changed byte makes the completion fail."),
     ),
@@ -45,6 +46,22 @@ TOKEN: tuple[Requirement, ...] = (
             "The system activity is part of the contract, called by other components and"
             " tools; an encoding that only the callee itself reads (URL-safe base64) breaks"
             " them and hides from every test whose token has no '+' or '/'."
+        ),
+    ),
+    Requirement(
+        id="THP-TOKEN-005",
+        level=Level.MUST,
+        family="TOKEN",
+        statement=(
+            "No answer carries the callback token: `create` and `get` answer with"
+            " `spec.callback_token` empty and the token in no other field, and with"
+            " `status.callback_token_summary` saying whether one was given, its length in bytes"
+            " and its fingerprint (THP-LOG-004's function; empty when none was given)."
+        ),
+        rationale=(
+            "The token is a credential for someone else's activity, and `get` answers anyone"
+            " who knows an execution id; the summary tells callers and operators what they"
+            " need (was it given, which one) without the secret."
         ),
     ),
 )

@@ -1,4 +1,5 @@
-"""Broken variants of the token's privacy: at rest and in logs. Registered on import by variants."""
+"""Broken variants of the token's privacy: in answers, at rest and in logs. Registered on import
+by variants."""
 
 from __future__ import annotations
 
@@ -11,10 +12,40 @@ from temporalio.client import Client
 
 from reference_impl.callee import activities as callee_activities
 from reference_impl.callee import completion, service, store
+from reference_impl.callee.store import ExecutionStore
 from reference_impl.models import CompletionOutcome
 from reference_impl.redaction import token_log_fields
 from reference_impl.task_token import describe_token
-from tests.suite.breakage.variants import variant
+from tests.suite.breakage.variants import TOKEN_COLUMN_BYTES, Execution, variant
+
+
+@variant(
+    "get-answers-the-token",
+    breaks=("THP-TOKEN-005",),
+    tests=("conformance/test_token.py::test_no_answer_carries_the_token",),
+)
+def get_answers_the_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``get`` answers the stored execution as it is, the token included."""
+    monkeypatch.setattr(service, "answer_without_token", lambda execution: execution)
+
+
+@variant(
+    "token-truncated-by-store",
+    breaks=("THP-TOKEN-005",),
+    tests=("conformance/test_token.py::test_no_answer_carries_the_token",),
+)
+def token_truncated_by_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store keeps at most 255 bytes of the token, as a fixed-width column would: what
+    ``get`` says of it (its length and fingerprint) is no longer true."""
+    insert = ExecutionStore.insert
+
+    def insert_truncated(self: ExecutionStore, execution: Execution) -> None:
+        stored = type(execution)()
+        stored.CopyFrom(execution)
+        stored.spec.callback_token = stored.spec.callback_token[:TOKEN_COLUMN_BYTES]
+        insert(self, stored)
+
+    monkeypatch.setattr(ExecutionStore, "insert", insert_truncated)
 
 
 @variant(

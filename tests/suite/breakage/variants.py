@@ -26,7 +26,6 @@ from protos.ai.stigmer.agentic.workflowexecution.v1.workflowexecution_pb2 import
 from reference_impl.callee import activities as callee_activities
 from reference_impl.callee import service, validation
 from reference_impl.callee.completion import complete_by_token
-from reference_impl.callee.store import ExecutionStore
 from reference_impl.caller import activities as caller_activities
 from reference_impl.models import CompletionOutcome, ErrorInfo
 from reference_impl.names import CANCELLED_ERROR, INVALID_TOKEN_ERROR
@@ -151,21 +150,18 @@ TOKEN_COLUMN_BYTES: Final = 255
 
 
 @variant(
-    "token-truncated-by-store",
+    "token-truncated-on-its-way",
     breaks=("THP-TOKEN-001",),
-    tests=("conformance/test_token.py::test_token_survives_create_store_and_get",),
+    tests=("conformance/test_token.py::test_token_reaches_temporal_byte_exact",),
 )
-def token_truncated_by_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The store keeps at most 255 bytes of the token, as a fixed-width column would."""
-    insert = ExecutionStore.insert
+def token_truncated_on_its_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``create`` hands the callee workflow at most 255 bytes of the token, as a fixed-width
+    column on the way would: its completions carry a token Temporal never issued."""
 
-    def insert_truncated(self: ExecutionStore, execution: Execution) -> None:
-        stored = type(execution)()
-        stored.CopyFrom(execution)
-        stored.spec.callback_token = stored.spec.callback_token[:TOKEN_COLUMN_BYTES]
-        insert(self, stored)
+    def encode_truncated(token: bytes) -> str:
+        return encode_token(token[:TOKEN_COLUMN_BYTES])
 
-    monkeypatch.setattr(ExecutionStore, "insert", insert_truncated)
+    monkeypatch.setattr(service, "encode_token", encode_truncated)
 
 
 # --- COMPLETE ---------------------------------------------------------------------------------
