@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -48,6 +49,21 @@ async def test_caller_sees_exactly_the_work_error(deployment: Deployment, error:
     assert failure.type == error.type
     assert failure.non_retryable == error.non_retryable
     assert_same_json(list(failure.details), error.details, "the failure's details")
+
+
+@pytest.mark.requirement("THP-FAIL-001", "THP-NOTOKEN-001")
+async def test_caller_without_a_token_sees_exactly_the_work_error(deployment: Deployment) -> None:
+    error = ErrorInfo("polled", "Polled", True, [{"step": 3, "why": "é✓"}, [1.5, None], "last"])
+    agent_id = deployment.new_agent()
+    deployment.agent.script(agent_id, error=error)
+    task = RunTaskInput(agent=CallAgentInput(agent_id, "go", hand_off_token=False))
+    _, failure = await caller_failure(await deployment.start_caller(task))
+    assert (failure.message, failure.type, failure.non_retryable) == ("polled", "Polled", True)
+    assert_same_json(list(failure.details), error.details, "the polled failure's details")
+    [execution_id] = await deployment.execution_ids(agent_id)
+    recorded = (await deployment.settled_agent(execution_id)).status.error
+    assert recorded.details_json, "get answers the failure's details in error.details_json"
+    assert_same_json(json.loads(recorded.details_json), error.details, "error.details_json")
 
 
 @pytest.mark.requirement("THP-FAIL-002")

@@ -15,7 +15,12 @@ from protos.ai.stigmer.agentic.workflowexecution.v1.workflowexecution_pb2 import
 )
 from reference_impl.callee.completion import complete_by_token
 from reference_impl.callee.store import ExecutionStore
-from reference_impl.models import CompleteExternalActivityInput, CompletionOutcome, StatusUpdate
+from reference_impl.models import (
+    CompleteExternalActivityInput,
+    CompletionOutcome,
+    StatusUpdate,
+    output_json,
+)
 from reference_impl.names import (
     COMPLETE_EXTERNAL_ACTIVITY,
     UPDATE_AGENT_STATUS_ACTIVITY,
@@ -71,6 +76,7 @@ def apply_status_update(
         status.error.message = update.error.message
         status.error.type = update.error.type
         status.error.non_retryable = update.error.non_retryable
+        status.error.details_json = output_json(update.error.details) if update.error.details else ""
     if update.callback_phase is not None:
         status.callback_phase = _enum_number(  # type: ignore[assignment]
             status, "callback_phase", update.callback_phase.value

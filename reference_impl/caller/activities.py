@@ -152,8 +152,9 @@ async def _poll_until_done(
             return ExecutionResult(execution_id, json.loads(status.output_json))
         if phase.name in ("EXECUTION_FAILED", "EXECUTION_CANCELLED"):
             error = status.error
+            details = json.loads(error.details_json) if error.details_json else []
             raise ApplicationError(
-                error.message, type=error.type, non_retryable=error.non_retryable
+                error.message, *details, type=error.type, non_retryable=error.non_retryable
             )
         activity.heartbeat()
         await asyncio.sleep(LEGACY_POLL_INTERVAL.total_seconds())

@@ -347,10 +347,14 @@ func (x *CallbackTokenSummary) GetFingerprint() string {
 }
 
 type ExecutionError struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Message       string                 `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
-	Type          string                 `protobuf:"bytes,2,opt,name=type,proto3" json:"type,omitempty"`
-	NonRetryable  bool                   `protobuf:"varint,3,opt,name=non_retryable,json=nonRetryable,proto3" json:"non_retryable,omitempty"`
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	Message      string                 `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
+	Type         string                 `protobuf:"bytes,2,opt,name=type,proto3" json:"type,omitempty"`
+	NonRetryable bool                   `protobuf:"varint,3,opt,name=non_retryable,json=nonRetryable,proto3" json:"non_retryable,omitempty"`
+	// The failure's details as the text of a JSON array (I-JSON), in order; empty
+	// when it has none. A caller that polls `get` (no token) raises them as its
+	// failure's details, as the completion by token carries them.
+	DetailsJson   string `protobuf:"bytes,4,opt,name=details_json,json=detailsJson,proto3" json:"details_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -404,6 +408,13 @@ func (x *ExecutionError) GetNonRetryable() bool {
 		return x.NonRetryable
 	}
 	return false
+}
+
+func (x *ExecutionError) GetDetailsJson() string {
+	if x != nil {
+		return x.DetailsJson
+	}
+	return ""
 }
 
 type AgentExecutionStatus struct {
@@ -631,11 +642,12 @@ const file_ai_stigmer_agentic_agentexecution_v1_agentexecution_proto_rawDesc = "
 	"\x14CallbackTokenSummary\x12\x14\n" +
 	"\x05given\x18\x01 \x01(\bR\x05given\x12\x16\n" +
 	"\x06length\x18\x02 \x01(\rR\x06length\x12 \n" +
-	"\vfingerprint\x18\x03 \x01(\tR\vfingerprint\"c\n" +
+	"\vfingerprint\x18\x03 \x01(\tR\vfingerprint\"\x86\x01\n" +
 	"\x0eExecutionError\x12\x18\n" +
 	"\amessage\x18\x01 \x01(\tR\amessage\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12#\n" +
-	"\rnon_retryable\x18\x03 \x01(\bR\fnonRetryable\"\xdc\x03\n" +
+	"\rnon_retryable\x18\x03 \x01(\bR\fnonRetryable\x12!\n" +
+	"\fdetails_json\x18\x04 \x01(\tR\vdetailsJson\"\xdc\x03\n" +
 	"\x14AgentExecutionStatus\x12J\n" +
 	"\x05phase\x18\x01 \x01(\x0e24.ai.stigmer.agentic.agentexecution.v1.ExecutionPhaseR\x05phase\x12\x1f\n" +
 	"\voutput_json\x18\x02 \x01(\tR\n" +

@@ -2,6 +2,7 @@ package callee
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"google.golang.org/protobuf/proto"
@@ -40,6 +41,13 @@ func applyStatusUpdate(execution proto.Message, u models.StatusUpdate) error {
 		e.Set(ef.ByName("message"), protoreflect.ValueOfString(u.Error.Message))
 		e.Set(ef.ByName("type"), protoreflect.ValueOfString(u.Error.Type))
 		e.Set(ef.ByName("non_retryable"), protoreflect.ValueOfBool(u.Error.NonRetryable))
+		if len(u.Error.Details) > 0 {
+			details, err := json.Marshal(u.Error.Details)
+			if err != nil {
+				return fmt.Errorf("error details are not JSON: %w", err)
+			}
+			e.Set(ef.ByName("details_json"), protoreflect.ValueOfString(string(details)))
+		}
 	}
 	if u.CallbackPhase != nil {
 		if err := setEnum(status, fields.ByName("callback_phase"), *u.CallbackPhase); err != nil {

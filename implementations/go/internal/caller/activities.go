@@ -130,6 +130,7 @@ type outcome struct {
 		GetMessage() string
 		GetType() string
 		GetNonRetryable() bool
+		GetDetailsJson() string
 	}
 }
 
@@ -178,8 +179,18 @@ func pollUntilDone(ctx context.Context, id string, get getFunc) (*models.Executi
 			}
 			return &models.ExecutionResult{ExecutionID: id, Output: output}, nil
 		case models.PhaseFailed, models.PhaseCancelled:
+			var details []json.RawMessage
+			if text := o.err.GetDetailsJson(); text != "" {
+				if err := json.Unmarshal([]byte(text), &details); err != nil {
+					return nil, fmt.Errorf("execution %s: error details are not a JSON array: %w", id, err)
+				}
+			}
+			values := make([]any, len(details))
+			for i, d := range details {
+				values[i] = d
+			}
 			return nil, temporal.NewApplicationErrorWithOptions(o.err.GetMessage(), o.err.GetType(),
-				temporal.ApplicationErrorOptions{NonRetryable: o.err.GetNonRetryable()})
+				temporal.ApplicationErrorOptions{NonRetryable: o.err.GetNonRetryable(), Details: values})
 		}
 		activity.RecordHeartbeat(ctx)
 		select {

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n@protos/ai/stigmer/agentic/agentexecution/v1/agentexecution.proto\x12$ai.stigmer.agentic.agentexecution.v1\"/\n\x13\x41piResourceMetadata\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"c\n\x12\x41gentExecutionSpec\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\x12\x12\n\nsession_id\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\x16\n\x0e\x63\x61llback_token\x18\x06 \x01(\x0c\"J\n\x14\x43\x61llbackTokenSummary\x12\r\n\x05given\x18\x01 \x01(\x08\x12\x0e\n\x06length\x18\x02 \x01(\r\x12\x13\n\x0b\x66ingerprint\x18\x03 \x01(\t\"F\n\x0e\x45xecutionError\x12\x0f\n\x07message\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x15\n\rnon_retryable\x18\x03 \x01(\x08\"\x8d\x03\n\x14\x41gentExecutionStatus\x12\x43\n\x05phase\x18\x01 \x01(\x0e\x32\x34.ai.stigmer.agentic.agentexecution.v1.ExecutionPhase\x12\x13\n\x0boutput_json\x18\x02 \x01(\t\x12\x43\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x34.ai.stigmer.agentic.agentexecution.v1.ExecutionError\x12K\n\x0e\x63\x61llback_phase\x18\x04 \x01(\x0e\x32\x33.ai.stigmer.agentic.agentexecution.v1.CallbackPhase\x12\x17\n\x0f\x63\x61llback_detail\x18\x05 \x01(\t\x12Z\n\x16\x63\x61llback_token_summary\x18\x06 \x01(\x0b\x32:.ai.stigmer.agentic.agentexecution.v1.CallbackTokenSummaryJ\x04\x08\n\x10\x0bR\x0e\x63\x61llback_token\"\x94\x02\n\x0e\x41gentExecution\x12\x13\n\x0b\x61pi_version\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12K\n\x08metadata\x18\x03 \x01(\x0b\x32\x39.ai.stigmer.agentic.agentexecution.v1.ApiResourceMetadata\x12\x46\n\x04spec\x18\x04 \x01(\x0b\x32\x38.ai.stigmer.agentic.agentexecution.v1.AgentExecutionSpec\x12J\n\x06status\x18\x05 \x01(\x0b\x32:.ai.stigmer.agentic.agentexecution.v1.AgentExecutionStatus\"!\n\x10\x41gentExecutionId\x12\r\n\x05value\x18\x01 \x01(\t*\xab\x01\n\x0e\x45xecutionPhase\x12\x1f\n\x1b\x45XECUTION_PHASE_UNSPECIFIED\x10\x00\x12\x15\n\x11\x45XECUTION_PENDING\x10\x01\x12\x19\n\x15\x45XECUTION_IN_PROGRESS\x10\x02\x12\x17\n\x13\x45XECUTION_COMPLETED\x10\x03\x12\x14\n\x10\x45XECUTION_FAILED\x10\x04\x12\x17\n\x13\x45XECUTION_CANCELLED\x10\x05*\xc0\x01\n\rCallbackPhase\x12\x1e\n\x1a\x43\x41LLBACK_PHASE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43\x41LLBACK_NOT_REQUESTED\x10\x01\x12\x14\n\x10\x43\x41LLBACK_WAITING\x10\x02\x12\x16\n\x12\x43\x41LLBACK_DELIVERED\x10\x03\x12\x16\n\x12\x43\x41LLBACK_NOT_FOUND\x10\x04\x12\x13\n\x0f\x43\x41LLBACK_FAILED\x10\x05\x12\x18\n\x14\x43\x41LLBACK_UNCONFIRMED\x10\x06\x32\x97\x01\n\x1f\x41gentExecutionCommandController\x12t\n\x06\x63reate\x12\x34.ai.stigmer.agentic.agentexecution.v1.AgentExecution\x1a\x34.ai.stigmer.agentic.agentexecution.v1.AgentExecution2\x94\x01\n\x1d\x41gentExecutionQueryController\x12s\n\x03get\x12\x36.ai.stigmer.agentic.agentexecution.v1.AgentExecutionId\x1a\x34.ai.stigmer.agentic.agentexecution.v1.AgentExecutionBcZagithub.com/stigmer/handshake-conformance/implementations/go/gen/agentexecutionv1;agentexecutionv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n@protos/ai/stigmer/agentic/agentexecution/v1/agentexecution.proto\x12$ai.stigmer.agentic.agentexecution.v1\"/\n\x13\x41piResourceMetadata\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"c\n\x12\x41gentExecutionSpec\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\x12\x12\n\nsession_id\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\x16\n\x0e\x63\x61llback_token\x18\x06 \x01(\x0c\"J\n\x14\x43\x61llbackTokenSummary\x12\r\n\x05given\x18\x01 \x01(\x08\x12\x0e\n\x06length\x18\x02 \x01(\r\x12\x13\n\x0b\x66ingerprint\x18\x03 \x01(\t\"\\\n\x0e\x45xecutionError\x12\x0f\n\x07message\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x15\n\rnon_retryable\x18\x03 \x01(\x08\x12\x14\n\x0c\x64\x65tails_json\x18\x04 \x01(\t\"\x8d\x03\n\x14\x41gentExecutionStatus\x12\x43\n\x05phase\x18\x01 \x01(\x0e\x32\x34.ai.stigmer.agentic.agentexecution.v1.ExecutionPhase\x12\x13\n\x0boutput_json\x18\x02 \x01(\t\x12\x43\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x34.ai.stigmer.agentic.agentexecution.v1.ExecutionError\x12K\n\x0e\x63\x61llback_phase\x18\x04 \x01(\x0e\x32\x33.ai.stigmer.agentic.agentexecution.v1.CallbackPhase\x12\x17\n\x0f\x63\x61llback_detail\x18\x05 \x01(\t\x12Z\n\x16\x63\x61llback_token_summary\x18\x06 \x01(\x0b\x32:.ai.stigmer.agentic.agentexecution.v1.CallbackTokenSummaryJ\x04\x08\n\x10\x0bR\x0e\x63\x61llback_token\"\x94\x02\n\x0e\x41gentExecution\x12\x13\n\x0b\x61pi_version\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12K\n\x08metadata\x18\x03 \x01(\x0b\x32\x39.ai.stigmer.agentic.agentexecution.v1.ApiResourceMetadata\x12\x46\n\x04spec\x18\x04 \x01(\x0b\x32\x38.ai.stigmer.agentic.agentexecution.v1.AgentExecutionSpec\x12J\n\x06status\x18\x05 \x01(\x0b\x32:.ai.stigmer.agentic.agentexecution.v1.AgentExecutionStatus\"!\n\x10\x41gentExecutionId\x12\r\n\x05value\x18\x01 \x01(\t*\xab\x01\n\x0e\x45xecutionPhase\x12\x1f\n\x1b\x45XECUTION_PHASE_UNSPECIFIED\x10\x00\x12\x15\n\x11\x45XECUTION_PENDING\x10\x01\x12\x19\n\x15\x45XECUTION_IN_PROGRESS\x10\x02\x12\x17\n\x13\x45XECUTION_COMPLETED\x10\x03\x12\x14\n\x10\x45XECUTION_FAILED\x10\x04\x12\x17\n\x13\x45XECUTION_CANCELLED\x10\x05*\xc0\x01\n\rCallbackPhase\x12\x1e\n\x1a\x43\x41LLBACK_PHASE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43\x41LLBACK_NOT_REQUESTED\x10\x01\x12\x14\n\x10\x43\x41LLBACK_WAITING\x10\x02\x12\x16\n\x12\x43\x41LLBACK_DELIVERED\x10\x03\x12\x16\n\x12\x43\x41LLBACK_NOT_FOUND\x10\x04\x12\x13\n\x0f\x43\x41LLBACK_FAILED\x10\x05\x12\x18\n\x14\x43\x41LLBACK_UNCONFIRMED\x10\x06\x32\x97\x01\n\x1f\x41gentExecutionCommandController\x12t\n\x06\x63reate\x12\x34.ai.stigmer.agentic.agentexecution.v1.AgentExecution\x1a\x34.ai.stigmer.agentic.agentexecution.v1.AgentExecution2\x94\x01\n\x1d\x41gentExecutionQueryController\x12s\n\x03get\x12\x36.ai.stigmer.agentic.agentexecution.v1.AgentExecutionId\x1a\x34.ai.stigmer.agentic.agentexecution.v1.AgentExecutionBcZagithub.com/stigmer/handshake-conformance/implementations/go/gen/agentexecutionv1;agentexecutionv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,10 +32,10 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'protos.ai.stigmer.agentic.a
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'Zagithub.com/stigmer/handshake-conformance/implementations/go/gen/agentexecutionv1;agentexecutionv1'
-  _globals['_EXECUTIONPHASE']._serialized_start=1119
-  _globals['_EXECUTIONPHASE']._serialized_end=1290
-  _globals['_CALLBACKPHASE']._serialized_start=1293
-  _globals['_CALLBACKPHASE']._serialized_end=1485
+  _globals['_EXECUTIONPHASE']._serialized_start=1141
+  _globals['_EXECUTIONPHASE']._serialized_end=1312
+  _globals['_CALLBACKPHASE']._serialized_start=1315
+  _globals['_CALLBACKPHASE']._serialized_end=1507
   _globals['_APIRESOURCEMETADATA']._serialized_start=106
   _globals['_APIRESOURCEMETADATA']._serialized_end=153
   _globals['_AGENTEXECUTIONSPEC']._serialized_start=155
@@ -43,15 +43,15 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CALLBACKTOKENSUMMARY']._serialized_start=256
   _globals['_CALLBACKTOKENSUMMARY']._serialized_end=330
   _globals['_EXECUTIONERROR']._serialized_start=332
-  _globals['_EXECUTIONERROR']._serialized_end=402
-  _globals['_AGENTEXECUTIONSTATUS']._serialized_start=405
-  _globals['_AGENTEXECUTIONSTATUS']._serialized_end=802
-  _globals['_AGENTEXECUTION']._serialized_start=805
-  _globals['_AGENTEXECUTION']._serialized_end=1081
-  _globals['_AGENTEXECUTIONID']._serialized_start=1083
-  _globals['_AGENTEXECUTIONID']._serialized_end=1116
-  _globals['_AGENTEXECUTIONCOMMANDCONTROLLER']._serialized_start=1488
-  _globals['_AGENTEXECUTIONCOMMANDCONTROLLER']._serialized_end=1639
-  _globals['_AGENTEXECUTIONQUERYCONTROLLER']._serialized_start=1642
-  _globals['_AGENTEXECUTIONQUERYCONTROLLER']._serialized_end=1790
+  _globals['_EXECUTIONERROR']._serialized_end=424
+  _globals['_AGENTEXECUTIONSTATUS']._serialized_start=427
+  _globals['_AGENTEXECUTIONSTATUS']._serialized_end=824
+  _globals['_AGENTEXECUTION']._serialized_start=827
+  _globals['_AGENTEXECUTION']._serialized_end=1103
+  _globals['_AGENTEXECUTIONID']._serialized_start=1105
+  _globals['_AGENTEXECUTIONID']._serialized_end=1138
+  _globals['_AGENTEXECUTIONCOMMANDCONTROLLER']._serialized_start=1510
+  _globals['_AGENTEXECUTIONCOMMANDCONTROLLER']._serialized_end=1661
+  _globals['_AGENTEXECUTIONQUERYCONTROLLER']._serialized_start=1664
+  _globals['_AGENTEXECUTIONQUERYCONTROLLER']._serialized_end=1812
 # @@protoc_insertion_point(module_scope)

@@ -187,19 +187,26 @@ class ExecutionError(_message.Message):
     MESSAGE_FIELD_NUMBER: _builtins.int
     TYPE_FIELD_NUMBER: _builtins.int
     NON_RETRYABLE_FIELD_NUMBER: _builtins.int
+    DETAILS_JSON_FIELD_NUMBER: _builtins.int
     message: _builtins.str
     type: _builtins.str
     non_retryable: _builtins.bool
+    details_json: _builtins.str
+    """The failure's details as the text of a JSON array (I-JSON), in order; empty
+    when it has none. A caller that polls `get` (no token) raises them as its
+    failure's details, as the completion by token carries them.
+    """
     def __init__(
         self,
         *,
         message: _builtins.str = ...,
         type: _builtins.str = ...,
         non_retryable: _builtins.bool = ...,
+        details_json: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["message", b"message", "non_retryable", b"non_retryable", "type", b"type"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["details_json", b"details_json", "message", b"message", "non_retryable", b"non_retryable", "type", b"type"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\nFprotos/ai/stigmer/agentic/workflowexecution/v1/workflowexecution.proto\x12\'ai.stigmer.agentic.workflowexecution.v1\"/\n\x13\x41piResourceMetadata\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"C\n\x0cWorkflowTask\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08set_json\x18\x02 \x01(\t\x12\x13\n\x0braise_error\x18\x03 \x01(\t\"\x8a\x01\n\x15WorkflowExecutionSpec\x12\x13\n\x0bworkflow_id\x18\x01 \x01(\t\x12\x44\n\x05tasks\x18\x02 \x03(\x0b\x32\x35.ai.stigmer.agentic.workflowexecution.v1.WorkflowTask\x12\x16\n\x0e\x63\x61llback_token\x18\x07 \x01(\x0c\"J\n\x14\x43\x61llbackTokenSummary\x12\r\n\x05given\x18\x01 \x01(\x08\x12\x0e\n\x06length\x18\x02 \x01(\r\x12\x13\n\x0b\x66ingerprint\x18\x03 \x01(\t\"F\n\x0e\x45xecutionError\x12\x0f\n\x07message\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x15\n\rnon_retryable\x18\x03 \x01(\x08\"\x9c\x03\n\x17WorkflowExecutionStatus\x12\x46\n\x05phase\x18\x01 \x01(\x0e\x32\x37.ai.stigmer.agentic.workflowexecution.v1.ExecutionPhase\x12\x13\n\x0boutput_json\x18\x02 \x01(\t\x12\x46\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x37.ai.stigmer.agentic.workflowexecution.v1.ExecutionError\x12N\n\x0e\x63\x61llback_phase\x18\x04 \x01(\x0e\x32\x36.ai.stigmer.agentic.workflowexecution.v1.CallbackPhase\x12\x17\n\x0f\x63\x61llback_detail\x18\x05 \x01(\t\x12]\n\x16\x63\x61llback_token_summary\x18\x06 \x01(\x0b\x32=.ai.stigmer.agentic.workflowexecution.v1.CallbackTokenSummaryJ\x04\x08\x0b\x10\x0cR\x0e\x63\x61llback_token\"\xa6\x02\n\x11WorkflowExecution\x12\x13\n\x0b\x61pi_version\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12N\n\x08metadata\x18\x03 \x01(\x0b\x32<.ai.stigmer.agentic.workflowexecution.v1.ApiResourceMetadata\x12L\n\x04spec\x18\x04 \x01(\x0b\x32>.ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionSpec\x12P\n\x06status\x18\x05 \x01(\x0b\x32@.ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionStatus\"$\n\x13WorkflowExecutionId\x12\r\n\x05value\x18\x01 \x01(\t*\xab\x01\n\x0e\x45xecutionPhase\x12\x1f\n\x1b\x45XECUTION_PHASE_UNSPECIFIED\x10\x00\x12\x15\n\x11\x45XECUTION_PENDING\x10\x01\x12\x19\n\x15\x45XECUTION_IN_PROGRESS\x10\x02\x12\x17\n\x13\x45XECUTION_COMPLETED\x10\x03\x12\x14\n\x10\x45XECUTION_FAILED\x10\x04\x12\x17\n\x13\x45XECUTION_CANCELLED\x10\x05*\xc0\x01\n\rCallbackPhase\x12\x1e\n\x1a\x43\x41LLBACK_PHASE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43\x41LLBACK_NOT_REQUESTED\x10\x01\x12\x14\n\x10\x43\x41LLBACK_WAITING\x10\x02\x12\x16\n\x12\x43\x41LLBACK_DELIVERED\x10\x03\x12\x16\n\x12\x43\x41LLBACK_NOT_FOUND\x10\x04\x12\x13\n\x0f\x43\x41LLBACK_FAILED\x10\x05\x12\x18\n\x14\x43\x41LLBACK_UNCONFIRMED\x10\x06\x32\xa7\x01\n\"WorkflowExecutionCommandController\x12\x80\x01\n\x06\x63reate\x12:.ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution\x1a:.ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution2\xa3\x01\n WorkflowExecutionQueryController\x12\x7f\n\x03get\x12<.ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionId\x1a:.ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionBiZggithub.com/stigmer/handshake-conformance/implementations/go/gen/workflowexecutionv1;workflowexecutionv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\nFprotos/ai/stigmer/agentic/workflowexecution/v1/workflowexecution.proto\x12\'ai.stigmer.agentic.workflowexecution.v1\"/\n\x13\x41piResourceMetadata\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"C\n\x0cWorkflowTask\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08set_json\x18\x02 \x01(\t\x12\x13\n\x0braise_error\x18\x03 \x01(\t\"\x8a\x01\n\x15WorkflowExecutionSpec\x12\x13\n\x0bworkflow_id\x18\x01 \x01(\t\x12\x44\n\x05tasks\x18\x02 \x03(\x0b\x32\x35.ai.stigmer.agentic.workflowexecution.v1.WorkflowTask\x12\x16\n\x0e\x63\x61llback_token\x18\x07 \x01(\x0c\"J\n\x14\x43\x61llbackTokenSummary\x12\r\n\x05given\x18\x01 \x01(\x08\x12\x0e\n\x06length\x18\x02 \x01(\r\x12\x13\n\x0b\x66ingerprint\x18\x03 \x01(\t\"\\\n\x0e\x45xecutionError\x12\x0f\n\x07message\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x15\n\rnon_retryable\x18\x03 \x01(\x08\x12\x14\n\x0c\x64\x65tails_json\x18\x04 \x01(\t\"\x9c\x03\n\x17WorkflowExecutionStatus\x12\x46\n\x05phase\x18\x01 \x01(\x0e\x32\x37.ai.stigmer.agentic.workflowexecution.v1.ExecutionPhase\x12\x13\n\x0boutput_json\x18\x02 \x01(\t\x12\x46\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x37.ai.stigmer.agentic.workflowexecution.v1.ExecutionError\x12N\n\x0e\x63\x61llback_phase\x18\x04 \x01(\x0e\x32\x36.ai.stigmer.agentic.workflowexecution.v1.CallbackPhase\x12\x17\n\x0f\x63\x61llback_detail\x18\x05 \x01(\t\x12]\n\x16\x63\x61llback_token_summary\x18\x06 \x01(\x0b\x32=.ai.stigmer.agentic.workflowexecution.v1.CallbackTokenSummaryJ\x04\x08\x0b\x10\x0cR\x0e\x63\x61llback_token\"\xa6\x02\n\x11WorkflowExecution\x12\x13\n\x0b\x61pi_version\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12N\n\x08metadata\x18\x03 \x01(\x0b\x32<.ai.stigmer.agentic.workflowexecution.v1.ApiResourceMetadata\x12L\n\x04spec\x18\x04 \x01(\x0b\x32>.ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionSpec\x12P\n\x06status\x18\x05 \x01(\x0b\x32@.ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionStatus\"$\n\x13WorkflowExecutionId\x12\r\n\x05value\x18\x01 \x01(\t*\xab\x01\n\x0e\x45xecutionPhase\x12\x1f\n\x1b\x45XECUTION_PHASE_UNSPECIFIED\x10\x00\x12\x15\n\x11\x45XECUTION_PENDING\x10\x01\x12\x19\n\x15\x45XECUTION_IN_PROGRESS\x10\x02\x12\x17\n\x13\x45XECUTION_COMPLETED\x10\x03\x12\x14\n\x10\x45XECUTION_FAILED\x10\x04\x12\x17\n\x13\x45XECUTION_CANCELLED\x10\x05*\xc0\x01\n\rCallbackPhase\x12\x1e\n\x1a\x43\x41LLBACK_PHASE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43\x41LLBACK_NOT_REQUESTED\x10\x01\x12\x14\n\x10\x43\x41LLBACK_WAITING\x10\x02\x12\x16\n\x12\x43\x41LLBACK_DELIVERED\x10\x03\x12\x16\n\x12\x43\x41LLBACK_NOT_FOUND\x10\x04\x12\x13\n\x0f\x43\x41LLBACK_FAILED\x10\x05\x12\x18\n\x14\x43\x41LLBACK_UNCONFIRMED\x10\x06\x32\xa7\x01\n\"WorkflowExecutionCommandController\x12\x80\x01\n\x06\x63reate\x12:.ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution\x1a:.ai.stigmer.agentic.workflowexecution.v1.WorkflowExecution2\xa3\x01\n WorkflowExecutionQueryController\x12\x7f\n\x03get\x12<.ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionId\x1a:.ai.stigmer.agentic.workflowexecution.v1.WorkflowExecutionBiZggithub.com/stigmer/handshake-conformance/implementations/go/gen/workflowexecutionv1;workflowexecutionv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,10 +32,10 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'protos.ai.stigmer.agentic.w
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'Zggithub.com/stigmer/handshake-conformance/implementations/go/gen/workflowexecutionv1;workflowexecutionv1'
-  _globals['_EXECUTIONPHASE']._serialized_start=1273
-  _globals['_EXECUTIONPHASE']._serialized_end=1444
-  _globals['_CALLBACKPHASE']._serialized_start=1447
-  _globals['_CALLBACKPHASE']._serialized_end=1639
+  _globals['_EXECUTIONPHASE']._serialized_start=1295
+  _globals['_EXECUTIONPHASE']._serialized_end=1466
+  _globals['_CALLBACKPHASE']._serialized_start=1469
+  _globals['_CALLBACKPHASE']._serialized_end=1661
   _globals['_APIRESOURCEMETADATA']._serialized_start=115
   _globals['_APIRESOURCEMETADATA']._serialized_end=162
   _globals['_WORKFLOWTASK']._serialized_start=164
@@ -45,15 +45,15 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CALLBACKTOKENSUMMARY']._serialized_start=374
   _globals['_CALLBACKTOKENSUMMARY']._serialized_end=448
   _globals['_EXECUTIONERROR']._serialized_start=450
-  _globals['_EXECUTIONERROR']._serialized_end=520
-  _globals['_WORKFLOWEXECUTIONSTATUS']._serialized_start=523
-  _globals['_WORKFLOWEXECUTIONSTATUS']._serialized_end=935
-  _globals['_WORKFLOWEXECUTION']._serialized_start=938
-  _globals['_WORKFLOWEXECUTION']._serialized_end=1232
-  _globals['_WORKFLOWEXECUTIONID']._serialized_start=1234
-  _globals['_WORKFLOWEXECUTIONID']._serialized_end=1270
-  _globals['_WORKFLOWEXECUTIONCOMMANDCONTROLLER']._serialized_start=1642
-  _globals['_WORKFLOWEXECUTIONCOMMANDCONTROLLER']._serialized_end=1809
-  _globals['_WORKFLOWEXECUTIONQUERYCONTROLLER']._serialized_start=1812
-  _globals['_WORKFLOWEXECUTIONQUERYCONTROLLER']._serialized_end=1975
+  _globals['_EXECUTIONERROR']._serialized_end=542
+  _globals['_WORKFLOWEXECUTIONSTATUS']._serialized_start=545
+  _globals['_WORKFLOWEXECUTIONSTATUS']._serialized_end=957
+  _globals['_WORKFLOWEXECUTION']._serialized_start=960
+  _globals['_WORKFLOWEXECUTION']._serialized_end=1254
+  _globals['_WORKFLOWEXECUTIONID']._serialized_start=1256
+  _globals['_WORKFLOWEXECUTIONID']._serialized_end=1292
+  _globals['_WORKFLOWEXECUTIONCOMMANDCONTROLLER']._serialized_start=1664
+  _globals['_WORKFLOWEXECUTIONCOMMANDCONTROLLER']._serialized_end=1831
+  _globals['_WORKFLOWEXECUTIONQUERYCONTROLLER']._serialized_start=1834
+  _globals['_WORKFLOWEXECUTIONQUERYCONTROLLER']._serialized_end=1997
 # @@protoc_insertion_point(module_scope)
