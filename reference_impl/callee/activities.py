@@ -76,7 +76,8 @@ def apply_status_update(
         status.error.message = update.error.message
         status.error.type = update.error.type
         status.error.non_retryable = update.error.non_retryable
-        status.error.details_json = output_json(update.error.details) if update.error.details else ""
+        details = update.error.details
+        status.error.details_json = output_json(details) if details else ""
     if update.callback_phase is not None:
         status.callback_phase = _enum_number(  # type: ignore[assignment]
             status, "callback_phase", update.callback_phase.value
