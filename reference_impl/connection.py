@@ -28,8 +28,9 @@ class ConnectionConfigError(ValueError):
 def client_connect_config(env: Mapping[str, str]) -> ClientConnectConfig:
     """``Client.connect`` keyword arguments from ``env`` and its profile; the address and
     namespace default to localhost:7233 and ``default``."""
+    # The loader's native side accepts a dict only, not os.environ.
     try:
-        config = ClientConfigProfile.load(override_env_vars=env).to_client_connect_config()
+        config = ClientConfigProfile.load(override_env_vars=dict(env)).to_client_connect_config()
     except Exception as err:
         # The loader raises the bridge's ConfigError, OSError for an unreadable certificate
         # file, ValueError for a bad value: one message names them all.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,12 @@ def test_an_api_key_alone_turns_tls_on_unless_tls_is_disabled() -> None:
     assert client_connect_config({**NO_FILE, "TEMPORAL_API_KEY": "k"})["tls"]
     off = client_connect_config({**NO_FILE, "TEMPORAL_API_KEY": "k", "TEMPORAL_TLS": "false"})
     assert off["tls"] is False
+
+
+def test_the_process_environment_itself_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEMPORAL_CONFIG_FILE", NO_FILE["TEMPORAL_CONFIG_FILE"])
+    monkeypatch.setenv("TEMPORAL_ADDRESS", "from-os-environ:7233")
+    assert client_connect_config(os.environ)["target_host"] == "from-os-environ:7233"
 
 
 def test_a_profile_of_the_config_file_is_read(tmp_path: Path) -> None:
