@@ -15,13 +15,20 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, Literal, get_args
 
 from temporalio.client import Client
+from temporalio.envconfig import ClientConnectConfig
 
 from reference_impl.app import DEFAULT_QUEUES, run_callee, run_caller
 from reference_impl.callee.store import ExecutionStore
+from reference_impl.connection import (
+    DEFAULT_ADDRESS,
+    DEFAULT_NAMESPACE,
+    client_connect_config,
+    connect,
+)
 from reference_impl.names import TaskQueues
 from reference_impl.redaction import install_token_redaction
 from reference_impl.runtime import forwarding_runtime
@@ -52,8 +59,12 @@ log = logging.getLogger(__name__)
 class ServeConfig:
     """The contract's environment, as one process reads it."""
 
-    temporal_address: str = "localhost:7233"
-    namespace: str = "default"
+    temporal: ClientConnectConfig = field(
+        default_factory=lambda: ClientConnectConfig(
+            target_host=DEFAULT_ADDRESS, namespace=DEFAULT_NAMESPACE
+        )
+    )
+    """How to reach Temporal: address, namespace, TLS, API key (reference_impl/connection.py)."""
     callee_listen: str = "127.0.0.1:0"
     callee_address: str = ""
     store_path: str = ":memory:"
@@ -62,7 +73,8 @@ class ServeConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ServeConfig:
-        """Read the variables of ``env``; unset or empty ones take their defaults."""
+        """Read the variables of ``env``; unset or empty ones take their defaults; raises
+        ValueError for a bad value (the Temporal configuration's included)."""
 
         def get(name: str, default: str) -> str:
             return env.get(name) or default
@@ -74,8 +86,7 @@ class ServeConfig:
             )
         defaults = DEFAULT_QUEUES
         return cls(
-            temporal_address=get("TEMPORAL_ADDRESS", cls.temporal_address),
-            namespace=get("TEMPORAL_NAMESPACE", cls.namespace),
+            temporal=client_connect_config(env),
             callee_listen=get("HANDSHAKE_CALLEE_LISTEN", cls.callee_listen),
             callee_address=get("HANDSHAKE_CALLEE_ADDRESS", cls.callee_address),
             store_path=get("HANDSHAKE_STORE_PATH", cls.store_path),
@@ -129,11 +140,7 @@ async def _caller(client: Client, config: ServeConfig) -> AsyncIterator[None]:
 
 async def serve(role: Role, config: ServeConfig, stop: asyncio.Event) -> None:
     """Serve ``role`` until ``stop`` is set, then shut its workers and server down."""
-    client = await Client.connect(
-        config.temporal_address,
-        namespace=config.namespace,
-        runtime=forwarding_runtime(CORE_LEVELS[config.log_level]),
-    )
+    client = await connect(config.temporal, forwarding_runtime(CORE_LEVELS[config.log_level]))
     running: AbstractAsyncContextManager[None] = (
         _callee(client, config) if role == "callee" else _caller(client, config)
     )

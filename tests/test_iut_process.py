@@ -137,8 +137,7 @@ def test_processes_get_the_contract_and_no_inherited_temporal_settings(
     monkeypatch.setenv("HANDSHAKE_LOG_LEVEL", "error")
     queues = TaskQueues().with_suffix("t1")
     contract = contract_environment(
-        temporal_address="127.0.0.1:7233",
-        namespace="ns",
+        temporal={"TEMPORAL_ADDRESS": "127.0.0.1:7233", "TEMPORAL_NAMESPACE": "ns"},
         callee_address="127.0.0.1:5000",
         store_path=tmp_path / "store",
         queues=queues,

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from temporalio import activity
 from temporalio.client import Client
-from temporalio.service import RetryConfig, ServiceClient
+from temporalio.service import ConnectConfig, RetryConfig, ServiceClient
 
 from protos.ai.stigmer.agentic.agentexecution.v1.agentexecution_pb2 import AgentExecution
 from protos.ai.stigmer.agentic.workflowexecution.v1.workflowexecution_pb2 import (
@@ -37,11 +37,14 @@ async def connect_without_retries(client: Client) -> Client:
     The system activity's retry policy (1 s, 3 attempts) does the retrying, visibly in
     history; the SDK's own hidden retries would spend ~10 s on each rejected token.
     """
-    config = dataclasses.replace(
-        client.service_client.config, retry_config=RetryConfig(max_retries=1)
-    )
-    service = await ServiceClient.connect(config)
+    service = await ServiceClient.connect(without_retries(client.service_client.config))
     return Client(service, namespace=client.namespace, data_converter=client.data_converter)
+
+
+def without_retries(config: ConnectConfig) -> ConnectConfig:
+    """``config`` with in-attempt retries off; everything else (address, TLS, client
+    certificate, API key, metadata, runtime) carried over unchanged."""
+    return dataclasses.replace(config, retry_config=RetryConfig(max_retries=1))
 
 
 class CompletionActivities:

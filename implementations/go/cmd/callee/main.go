@@ -48,7 +48,7 @@ func run() int {
 	server := grpc.NewServer(callee.ServerOptions()...)
 	health := callee.RegisterServices(server, st, c, cfg.Queues, log)
 	calleeWorker := worker.New(c, cfg.Queues.Callee, worker.Options{})
-	callee.RegisterCallee(calleeWorker, callee.NewActivities(st, c, cfg.Namespace))
+	callee.RegisterCallee(calleeWorker, callee.NewActivities(st, c, cfg.Namespace()))
 	runnerWorker := worker.New(c, cfg.Queues.WorkflowRunner, worker.Options{})
 	callee.RegisterRunner(runnerWorker, &callee.Runner{Client: c})
 	for _, w := range []worker.Worker{calleeWorker, runnerWorker} {

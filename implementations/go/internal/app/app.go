@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"go.temporal.io/sdk/client"
@@ -27,15 +28,35 @@ func Start(process string) (config.Config, *slog.Logger, error) {
 
 // Dial connects to Temporal with a logger that keeps tokens out of the SDK's logs.
 func Dial(ctx context.Context, cfg config.Config, log *slog.Logger) (client.Client, error) {
-	c, err := client.DialContext(ctx, client.Options{
-		HostPort:  cfg.TemporalAddress,
-		Namespace: cfg.Namespace,
-		Logger:    logging.SDKLogger(log),
-	})
+	options := cfg.Temporal
+	options.Logger = logging.SDKLogger(log)
+	c, err := client.DialContext(ctx, options)
 	if err != nil {
-		return nil, fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
+		return nil, fmt.Errorf("connect to Temporal at %s%s: %w", cfg.TemporalAddress(), security(options), err)
 	}
 	return c, nil
+}
+
+// security describes how the connection is secured, for the error message of a failed dial.
+func security(options client.Options) string {
+	var parts []string
+	tls := options.ConnectionOptions.TLS
+	if tls != nil && !options.ConnectionOptions.TLSDisabled {
+		parts = append(parts, "TLS")
+		if len(tls.Certificates) > 0 {
+			parts = append(parts, "client certificate")
+		}
+		if tls.ServerName != "" {
+			parts = append(parts, "server name "+tls.ServerName)
+		}
+	}
+	if options.Credentials != nil {
+		parts = append(parts, "API key")
+	}
+	if len(parts) == 0 {
+		return " (plaintext)"
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 // SignalContext is cancelled by SIGTERM or SIGINT.
