@@ -8,7 +8,7 @@ import gc
 import sys
 from typing import TextIO
 
-from conformance import runner, soak
+from conformance import interop, runner, soak
 from fixtures.servers import Backend, server_binary, start_server
 from reference_impl import demo, serve
 from reference_impl.runtime import forwarding_runtime
@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
         description=soak.__doc__,
     )
     soak.add_arguments(soak_parser)
+    interop_parser = commands.add_parser(
+        "interop",
+        help="run the caller of each implementation against the callee of each other one",
+        description=interop.__doc__,
+    )
+    interop.add_arguments(interop_parser)
     serve_parser = commands.add_parser(
         "serve",
         help="serve one role of the reference as an IUT process (docs/implementing.md)",
@@ -79,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         return serve.run(args)
     if args.command == "soak":
         return soak.run(args)
+    if args.command == "interop":
+        return interop.run(args)
     raise AssertionError(f"unhandled command {args.command}")
 
 

@@ -27,6 +27,8 @@ BACKEND_OPTION: Final = "--backend"
 """The harness's pytest option that selects the Temporal server backend."""
 IUT_OPTION: Final = "--iut"
 """The harness's pytest option that names the manifest of the implementation under test."""
+IUT_CALLER_OPTION: Final = "--iut-caller"
+"""The harness's pytest option that takes the caller role from another manifest (interop)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,6 +55,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MANIFEST",
         help="test the implementation this manifest describes (docs/implementing.md); "
         "default: the reference implementation, in-process",
+    )
+    parser.add_argument(
+        "--iut-caller",
+        type=Path,
+        metavar="MANIFEST",
+        help="interop: the caller role from this manifest, the callee from --iut's",
     )
     parser.add_argument(
         "-n",
@@ -99,6 +107,8 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
         argv.append(f"{BACKEND_OPTION}={args.backend}")
     if args.iut is not None:
         argv.append(f"{IUT_OPTION}={args.iut}")
+    if args.iut_caller is not None:
+        argv.append(f"{IUT_CALLER_OPTION}={args.iut_caller}")
     if args.processes is not None:
         argv.append(f"--numprocesses={args.processes}")
     if args.hypothesis_profile is not None:

@@ -8,24 +8,15 @@ machine busy while the suite runs against an implementation again and again. Eac
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import os
-import shutil
-import signal
-import subprocess
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
 
-from conformance.report import JSON_NAME
-
-RUN_TIMEOUT: Final = 3600.0
-"""Seconds one run may take before the soak gives up on it (it is then counted an error)."""
+from conformance.child import ChildRun, run_child
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -84,41 +75,10 @@ def busy(hogs: int) -> Iterator[None]:
             process.join()
 
 
-def _failures(report: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(
-        f"{case['nodeid']} ({case['outcome']}): {case['message']}"
-        for case in report["tests"]
-        if case["outcome"] in ("failed", "error")
-    )
-
-
 def run_once(index: int, report_dir: Path, run_args: Sequence[str]) -> SoakRun:
     """Run the suite once in a process group of its own; its result and failures."""
-    directory = report_dir / f"run-{index}"
-    # A report left by an earlier soak must never stand for this run.
-    shutil.rmtree(directory, ignore_errors=True)
-    argv = [sys.executable, "-m", "conformance.cli", "run", f"--report-dir={directory}"]
-    started = time.monotonic()
-    with (report_dir / f"run-{index}.log").open("w") as log:
-        process = subprocess.Popen(
-            [*argv, *run_args], stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            returncode = process.wait(timeout=RUN_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            # The whole group: pytest's workers, Temporal servers and IUT processes too.
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            return SoakRun(index, time.monotonic() - started, "error", ("the run timed out",))
-    seconds = time.monotonic() - started
-    try:
-        report = json.loads((directory / JSON_NAME).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return SoakRun(index, seconds, "error", (f"no report (exit {returncode}): see the log",))
-    if report["exit_status"] != returncode:
-        why = f"exit {returncode}, but the report says {report['exit_status']}"
-        return SoakRun(index, seconds, "error", (why,))
-    return SoakRun(index, seconds, str(report["result"]), _failures(report))
+    run: ChildRun = run_child(report_dir / f"run-{index}", run_args)
+    return SoakRun(index, run.seconds, run.result, run.failures)
 
 
 def soak(runs: int, hogs: int, report_dir: Path, run_args: Sequence[str]) -> list[SoakRun]:

@@ -8,7 +8,7 @@ from typing import Any, Final
 
 import pytest
 
-from fixtures.iut import ManifestError, load_manifest, parse_manifest
+from fixtures.iut import ManifestError, load_manifest, paired, parse_manifest
 from tests.iut_manifests import IUTS, ROOT, write_manifest
 
 VALID: Final = """
@@ -150,3 +150,27 @@ def test_unreadable_manifests(tmp_path: Path) -> None:
         load_manifest(tmp_path / "absent.toml")
     with pytest.raises(ManifestError, match="not valid TOML"):
         load_manifest(write_manifest(tmp_path, "name = \n"))
+
+
+def test_a_pair_takes_each_role_from_its_own_manifest(tmp_path: Path) -> None:
+    go_text = VALID.replace('"demo"', '"go"')
+    go = load_manifest(write_manifest(tmp_path, go_text, "go.toml"))
+    node_text = VALID.replace('"demo"', '"node"').replace("./build.sh", "./node-build.sh")
+    node = load_manifest(write_manifest(tmp_path, node_text, "node.toml"))
+
+    pair = paired(caller=go, callee=node)
+
+    assert pair.roles == {"caller", "callee"}
+    assert pair.processes["caller"] == go.processes["caller"]
+    assert pair.processes["callee"] == node.processes["callee"]
+    assert [name for name, _ in pair.builds()] == ["go", "node"], "both are built, caller first"
+    assert pair.describe().startswith("go caller (")
+    assert " x node callee (" in pair.describe()
+    assert pair.known_failing == {"THP-LOG-003": "logs the preview without the length"}
+
+
+def test_a_pair_needs_each_role(tmp_path: Path) -> None:
+    callee_only = {**MINIMAL, "name": "server"}
+    callee = parse_manifest(callee_only, tmp_path / "server.toml")
+    with pytest.raises(ManifestError, match=r"server.toml: has no caller role to pair"):
+        paired(caller=callee, callee=callee)

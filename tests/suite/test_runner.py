@@ -82,6 +82,15 @@ def test_options_become_pytest_arguments() -> None:
     ]
 
 
+def test_an_interop_pair_forwards_both_manifests() -> None:
+    args = runner.build_parser().parse_args(["--iut=iuts/go.toml", "--iut-caller=iuts/ref.toml"])
+
+    assert runner.pytest_args(args)[len(BASE) :] == [
+        f"--iut={Path('iuts/go.toml')}",
+        f"--iut-caller={Path('iuts/ref.toml')}",
+    ]
+
+
 def test_defaults_forward_nothing_optional() -> None:
     args = runner.build_parser().parse_args([])
 
