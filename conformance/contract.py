@@ -77,8 +77,8 @@ def activities() -> str:
         (names.CALL_AGENT_ACTIVITY, "caller", "caller", "yes: scheduled by the suite"),
         (names.CALL_WORKFLOW_ACTIVITY, "caller", "caller", "yes: scheduled by the suite"),
         (names.RUN_AGENT_ACTIVITY, "agent_runner", "the suite", "yes: the suite serves it"),
-        (names.UPDATE_AGENT_STATUS_ACTIVITY, "callee", "callee", "no"),
-        (names.UPDATE_WORKFLOW_STATUS_ACTIVITY, "callee", "callee", "no"),
+        (names.UPDATE_AGENT_STATUS_ACTIVITY, "local, in the callee workflow", "callee", "no"),
+        (names.UPDATE_WORKFLOW_STATUS_ACTIVITY, "local, in its workflow", "callee", "no"),
         (names.EXECUTE_WORKFLOW_ACTIVITY, "workflow_runner", "callee", "no"),
         (names.COMPLETE_EXTERNAL_ACTIVITY, "callee", "callee", "yes: scheduled and counted"),
     ]

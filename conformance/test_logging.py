@@ -190,7 +190,8 @@ async def test_no_log_line_carries_a_full_token_on_error_paths(
             rule.remove()
     await deployment.settle()
 
-    tokens = deployment.proxy.issued_tokens() | {garbage}
+    # The handshakes' own tokens (issued to the caller) and those of the callee's activities.
+    tokens = deployment.caller_tap.issued_tokens() | deployment.proxy.issued_tokens() | {garbage}
     assert len(tokens) > 4, "the IUT's workers were handed tokens"
     captured = capfd.readouterr()
     lines = [*deployment.logs.lines, *captured.out.splitlines(), *captured.err.splitlines()]

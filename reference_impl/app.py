@@ -90,7 +90,8 @@ async def run_callee(
         client,
         task_queue=queues.workflow_runner,
         workflows=[ExecuteServerlessWorkflow],
-        activities=[execute_workflow],
+        # The serverless workflow records its status by local activity: on its own worker.
+        activities=[execute_workflow, statuses.update_workflow_status],
     )
     await server.start()
     try:

@@ -48,9 +48,10 @@ func run() int {
 	server := grpc.NewServer(callee.ServerOptions()...)
 	health := callee.RegisterServices(server, st, c, cfg.Queues, log)
 	calleeWorker := worker.New(c, cfg.Queues.Callee, worker.Options{})
-	callee.RegisterCallee(calleeWorker, callee.NewActivities(st, c, cfg.Namespace()))
+	activities := callee.NewActivities(st, c, cfg.Namespace())
+	callee.RegisterCallee(calleeWorker, activities)
 	runnerWorker := worker.New(c, cfg.Queues.WorkflowRunner, worker.Options{})
-	callee.RegisterRunner(runnerWorker, &callee.Runner{Client: c})
+	callee.RegisterRunner(runnerWorker, &callee.Runner{Client: c}, activities)
 	for _, w := range []worker.Worker{calleeWorker, runnerWorker} {
 		if err := w.Start(); err != nil {
 			return app.Fail(log, err)

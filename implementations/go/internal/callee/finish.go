@@ -18,7 +18,7 @@ type execution struct {
 	statusActivity string
 	id             string
 	callbackToken  string // standard base64; "" when no token was given
-	calleeQueue    string // where status updates and the system activity run; "" is this workflow's queue
+	calleeQueue    string // where the system activity runs; "" is this workflow's queue
 }
 
 // finish records the execution's end (output, or failure), then completes or
@@ -39,7 +39,7 @@ func (e execution) finish(ctx workflow.Context, output json.RawMessage, failure 
 		}
 		update.Phase, update.Error = &phase, failure
 	}
-	if err := updateStatus(ctx, e.statusActivity, e.calleeQueue, update); err != nil {
+	if err := updateStatus(ctx, e.statusActivity, update); err != nil {
 		return err
 	}
 	if e.callbackToken == "" {
@@ -73,7 +73,7 @@ func (e execution) finish(ctx workflow.Context, output json.RawMessage, failure 
 		workflow.GetLogger(ctx).Error("completion failed", "execution_id", e.id,
 			"callback_phase", callback, "error", detail)
 	}
-	return updateStatus(ctx, e.statusActivity, e.calleeQueue, models.StatusUpdate{
+	return updateStatus(ctx, e.statusActivity, models.StatusUpdate{
 		ExecutionID:    e.id,
 		CallbackPhase:  &callback,
 		CallbackDetail: &detail,
@@ -116,12 +116,13 @@ func deliveryFailure(err error) string {
 	return message(err)
 }
 
-// updateStatus records update through the callee's status activity on queue
-// ("" is this workflow's queue).
-func updateStatus(ctx workflow.Context, activity, queue string, update models.StatusUpdate) error {
-	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		TaskQueue:           queue,
+// updateStatus records update through the callee's status activity, run as a
+// local activity: inside the workflow task that asks for it, which then goes on
+// to schedule the next step (as a normal activity it cost two more workflow
+// tasks on each hot leg).
+func updateStatus(ctx workflow.Context, activity string, update models.StatusUpdate) error {
+	ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 		StartToCloseTimeout: statusUpdateTimeout,
 	})
-	return workflow.ExecuteActivity(ctx, activity, update).Get(ctx, nil)
+	return workflow.ExecuteLocalActivity(ctx, activity, update).Get(ctx, nil)
 }

@@ -63,8 +63,10 @@ func RegisterCallee(w worker.Registry, acts *Activities) {
 	w.RegisterActivityWithOptions(acts.CompleteExternalActivity, activity.RegisterOptions{Name: names.CompleteExternalActivity})
 }
 
-// RegisterRunner registers the workflow runner queue's activity and workflow.
-func RegisterRunner(w worker.Registry, runner *Runner) {
+// RegisterRunner registers the workflow runner queue's activity and workflow,
+// and the status activity its workflow runs as a local activity.
+func RegisterRunner(w worker.Registry, runner *Runner, acts *Activities) {
 	w.RegisterActivityWithOptions(runner.ExecuteWorkflow, activity.RegisterOptions{Name: names.ExecuteWorkflowActivity})
+	w.RegisterActivityWithOptions(acts.UpdateWorkflowStatus, activity.RegisterOptions{Name: names.UpdateWorkflowStatusActivity})
 	w.RegisterWorkflowWithOptions(ExecuteServerlessWorkflow, workflow.RegisterOptions{Name: names.ServerlessWorkflow})
 }

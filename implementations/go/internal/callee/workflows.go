@@ -142,7 +142,7 @@ func ExecuteServerlessWorkflow(ctx workflow.Context, in models.ServerlessWorkflo
 // record the execution in progress through statusActivity.
 func beginExecution(ctx workflow.Context, statusActivity, executionID, callbackToken string) error {
 	logTokenStart(ctx, "callee workflow start", executionID, callbackToken)
-	return updateStatus(ctx, statusActivity, "", models.StatusUpdate{
+	return updateStatus(ctx, statusActivity, models.StatusUpdate{
 		ExecutionID:   executionID,
 		Phase:         models.Ptr(models.PhaseInProgress),
 		CallbackPhase: models.Ptr(initialCallbackPhase(callbackToken)),
