@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -18,6 +19,26 @@ from conformance.report import JSON_NAME
 
 RUN_TIMEOUT: Final = 3600.0
 """Seconds one run may take before it is given up (it is then counted an error)."""
+
+
+def add_child_arguments(
+    parser: argparse.ArgumentParser, reports: str, layout: str, example: str
+) -> None:
+    """Add ``--report-dir`` (default ``reports``; each run's go to ``DIR/<layout>``) and the
+    options of every run, after ``--`` (``example`` shows some)."""
+    parser.add_argument(
+        "--report-dir",
+        type=Path,
+        default=Path(reports),
+        metavar="DIR",
+        help=f"each run's reports go to DIR/{layout} (default: {reports})",
+    )
+    parser.add_argument(
+        "run_args",
+        nargs="*",
+        metavar="-- RUN_ARGS",
+        help=f"options of every run, after --, e.g. -- {example}",
+    )
 
 
 @dataclass(frozen=True)

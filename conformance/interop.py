@@ -17,7 +17,7 @@ from itertools import permutations
 from pathlib import Path
 from typing import Final
 
-from conformance.child import ChildRun, run_child
+from conformance.child import ChildRun, add_child_arguments, run_child
 from fixtures.iut import ManifestError, load_manifest
 
 INTEROP_MODULES: Final = (
@@ -57,19 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--whole", action="store_true", help="run the whole suite per pair, not the interop subset"
     )
-    parser.add_argument(
-        "--report-dir",
-        type=Path,
-        default=Path("reports/interop"),
-        metavar="DIR",
-        help="each pair's reports go to DIR/<caller>-x-<callee> (default: reports/interop)",
-    )
-    parser.add_argument(
-        "run_args",
-        nargs="*",
-        metavar="-- RUN_ARGS",
-        help="options of every run, after --, e.g. -- -n 2 --backend dev",
-    )
+    add_child_arguments(parser, "reports/interop", "<caller>-x-<callee>", "-n 2 --backend dev")
 
 
 def pair_args(caller: Path, callee: Path, whole: bool, run_args: Sequence[str]) -> list[str]:

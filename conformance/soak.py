@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from conformance.child import ChildRun, run_child
+from conformance.child import ChildRun, add_child_arguments, run_child
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,19 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="CPU hog processes kept busy meanwhile (default: 4 per core)",
     )
-    parser.add_argument(
-        "--report-dir",
-        type=Path,
-        default=Path("reports/soak"),
-        metavar="DIR",
-        help="each run's reports go to DIR/run-<i> (default: reports/soak)",
-    )
-    parser.add_argument(
-        "run_args",
-        nargs="*",
-        metavar="-- RUN_ARGS",
-        help="options of every run, after --, e.g. -- --backend dev --iut iuts/go.toml",
-    )
+    add_child_arguments(parser, "reports/soak", "run-<i>", "--backend dev --iut iuts/go.toml")
 
 
 @dataclass(frozen=True)
