@@ -166,6 +166,16 @@ class Interleavings(RuleBasedStateMachine):
         # Only on the dev server: the time-skipping server never hands a stopped worker's
         # sticky workflow tasks to another (TEMPORAL-TESTING-NOTES.md).
         self.run(self.deployment.restart_callee())
+        # The callee is back, but the caller's channel may still be backing off from the
+        # outage, and a create that meets it fails retryably (SPEC.md section 4). A probe
+        # handshake whose caller may retry waits until the caller reaches the callee again,
+        # so that later steps' creates never meet the outage.
+        probe = self.deployment.new_agent("probe")
+        self.deployment.agent.script(probe, result="probe")
+        retrying = RunTaskInput(
+            agent=CallAgentInput(probe, "probe"), maximum_attempts=20, initial_interval_seconds=0.2
+        )
+        assert self.run(self.deployment.run_caller(retrying))["output"] == "probe"
 
     def teardown(self) -> None:
         try:
