@@ -10,7 +10,7 @@ import { setupLogging, type Log } from './logging';
 import { MAX_REQUEST_BYTES } from './names';
 import { Recorder, registerServices, setServing } from './service';
 import { Store } from './store';
-import { connectClient, connectWithoutRetries, connectWorker, installRuntime, workflowBundle } from './temporal';
+import { clientConnection, connectionWithoutRetries, connectWorker, installRuntime, workflowBundle } from './temporal';
 
 const GRPC_STOP_GRACE_MS = 1000;
 
@@ -20,9 +20,17 @@ async function main(): Promise<number> {
   installRuntime(config.logLevel);
 
   const store = new Store(config.storePath);
-  const connection = await connectClient(config);
+  // The gRPC port first: the suite picked it free, and each outgoing
+  // connection made before the bind could take it as its local port.
+  const connection = clientConnection(config);
   const client = new Client({ connection, namespace: config.namespace });
-  const completions = await connectWithoutRetries(config);
+  const completions = connectionWithoutRetries(config);
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
+  const health = registerServices(server, new Recorder(store, client, config.queues, log), log);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(config.calleeListen, grpc.ServerCredentials.createInsecure(),
+      (err, bound) => (err ? reject(err) : resolve(bound))));
+
   const workerConnection = await connectWorker(config);
   const bundle = await workflowBundle(log);
   const common = {
@@ -36,12 +44,6 @@ async function main(): Promise<number> {
     }),
     await Worker.create({ ...common, taskQueue: config.queues.workflowRunner, activities: runnerActivities(client) }),
   ];
-
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
-  const health = registerServices(server, new Recorder(store, client, config.queues, log), log);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(config.calleeListen, grpc.ServerCredentials.createInsecure(),
-      (err, bound) => (err ? reject(err) : resolve(bound))));
   const running = Promise.all(workers.map((w) => w.run())); // until SIGTERM
   setServing(health, true);
   log.info('callee ready', {

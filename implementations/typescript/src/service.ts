@@ -30,7 +30,10 @@ class Refusal extends Error {
 }
 
 /** text cut to at most 1024 bytes of UTF-8 at a character boundary, the cut marked. */
-export function clip(text: string): string {
+export function clip(message: string): string {
+  // Well-formed first: a parser's message may quote the input cut inside a
+  // surrogate pair, and grpc-js throws on a lone surrogate in a status message.
+  const text = message.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
   if (Buffer.byteLength(text, 'utf8') <= names.MAX_ERROR_MESSAGE_BYTES) return text;
   const bytes = Buffer.from(text, 'utf8');
   let end = names.MAX_ERROR_MESSAGE_BYTES - 3;

@@ -31,14 +31,14 @@ function clientOptions(config: Config): ConnectionOptions {
   return { address, tls, apiKey, metadata } as ConnectionOptions;
 }
 
-/** The client connection (the SDK's retries on). */
-export function connectClient(config: Config): Promise<Connection> {
-  return Connection.connect(clientOptions(config));
+/** The client connection (the SDK's retries on); it connects at its first call. */
+export function clientConnection(config: Config): Connection {
+  return Connection.lazy(clientOptions(config));
 }
 
 /** A client connection without the SDK's retry interceptor, for completions by token. */
-export function connectWithoutRetries(config: Config): Promise<Connection> {
-  return Connection.connect({ ...clientOptions(config), interceptors: [] });
+export function connectionWithoutRetries(config: Config): Connection {
+  return Connection.lazy({ ...clientOptions(config), interceptors: [] });
 }
 
 export function connectWorker(config: Config): Promise<NativeConnection> {
