@@ -4,7 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { CompleteAsyncError, Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { PERMANENT, codeName, statusOf } from './codes';
+import { PERMANENT, ambiguous, codeName, statusOf } from './codes';
 import { Log, tokenFields } from './logging';
 import * as names from './names';
 import { AGENT_MESSAGES, WORKFLOW_MESSAGES, type Obj, type PathMessages } from './protos';
@@ -78,11 +78,23 @@ async function handOff(callee: CalleeClient, messages: PathMessages, kind: Kind,
   return pollUntilDone(callee, messages, id);
 }
 
-/** The legacy behaviour without a token: poll get until the execution ends. */
+/**
+ * The legacy behaviour without a token: poll get until the execution ends,
+ * through the callee's restarts.
+ */
 async function pollUntilDone(callee: CalleeClient, messages: PathMessages, id: string): Promise<ExecutionResult> {
   const context = Context.current();
   for (;;) {
-    const status: Obj = (await callee.get(messages, id)).status ?? {};
+    let status: Obj = {};
+    try {
+      status = (await callee.get(messages, id)).status ?? {};
+    } catch (err) {
+      // A callee that restarts (or a lost answer) is no answer about the
+      // execution: poll on. Any other refusal fails the activity.
+      const { code, message } = statusOf(err);
+      if (!ambiguous(code)) throw err;
+      log.warn('caller poll: get failed; polling on', { execution_id: id, code: codeName(code), error: message });
+    }
     if (status.phase === 'EXECUTION_COMPLETED') {
       return { execution_id: id, output: status.output_json ? (JSON.parse(status.output_json) as Json) : null };
     }
