@@ -2,37 +2,42 @@
 // callee queue and one on the workflow runner queue. Configured by the
 // environment (docs/implementing.md); exits 0 on SIGTERM.
 import * as grpc from '@grpc/grpc-js';
-import { Client } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
-import { Completer, calleeActivities, runnerActivities, sinks } from './activities';
 import { loadConfig } from './config';
 import { setupLogging, type Log } from './logging';
 import { MAX_REQUEST_BYTES } from './names';
 import { Recorder, registerServices, setServing } from './service';
 import { Store } from './store';
-import { clientConnection, connectionWithoutRetries, connectWorker, installRuntime, workflowBundle } from './temporal';
 
 const GRPC_STOP_GRACE_MS = 1000;
 
 async function main(): Promise<number> {
   const config = loadConfig();
   const log = setupLogging('callee', config.logLevel);
-  installRuntime(config.logLevel);
 
+  // The gRPC port first, before the Temporal SDK's modules load (half a
+  // second) and before any outgoing connection: the suite picked the port
+  // free a moment ago, and anything bound or connected meanwhile may take it.
   const store = new Store(config.storePath);
-  // The gRPC port first: the suite picked it free, and each outgoing
-  // connection made before the bind could take it as its local port.
-  const connection = clientConnection(config);
-  const client = new Client({ connection, namespace: config.namespace });
-  const completions = connectionWithoutRetries(config);
+  let setRecorder: (recorder: Recorder) => void = () => undefined;
+  const recorder = new Promise<Recorder>((resolve) => (setRecorder = resolve));
   const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
-  const health = registerServices(server, new Recorder(store, client, config.queues, log), log);
+  const health = registerServices(server, recorder, log);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(config.calleeListen, grpc.ServerCredentials.createInsecure(),
       (err, bound) => (err ? reject(err) : resolve(bound))));
 
-  const workerConnection = await connectWorker(config);
-  const bundle = await workflowBundle(log);
+  const { Client } = await import('@temporalio/client');
+  const { Worker } = await import('@temporalio/worker');
+  const { Completer, calleeActivities, runnerActivities, sinks } = await import('./activities');
+  const temporal = await import('./temporal');
+  temporal.installRuntime(config.logLevel);
+  const connection = temporal.clientConnection(config);
+  const client = new Client({ connection, namespace: config.namespace });
+  const completions = temporal.connectionWithoutRetries(config);
+  setRecorder(new Recorder(store, client, config.queues, log));
+
+  const workerConnection = await temporal.connectWorker(config);
+  const bundle = await temporal.workflowBundle(log);
   const common = {
     connection: workerConnection, namespace: config.namespace, workflowBundle: bundle, sinks,
     shutdownGraceTime: '2s', shutdownForceTime: '5s',

@@ -244,18 +244,21 @@ function unary(log: Log, handle: (req: Obj) => Obj | Promise<Obj>): grpc.handleU
   };
 }
 
-/** Registers the four services and health (NOT_SERVING until setServing). */
-export function registerServices(server: grpc.Server, recorder: Recorder, log: Log): HealthImplementation {
+/**
+ * Registers the four services and health (NOT_SERVING until setServing). The
+ * recorder may come later: the port is bound before Temporal's modules load.
+ */
+export function registerServices(server: grpc.Server, recorder: Promise<Recorder>, log: Log): HealthImplementation {
   const serviceNames: string[] = [];
   for (const messages of [AGENT_MESSAGES, WORKFLOW_MESSAGES]) {
     const base = `${messages.service}.${messages.prefix}`;
     server.addService(
       { create: method(`/${base}CommandController/create`, messages.execution, messages.execution) },
-      { create: unary(log, (req) => recorder.create(messages, req)) },
+      { create: unary(log, async (req) => (await recorder).create(messages, req)) },
     );
     server.addService(
       { get: method(`/${base}QueryController/get`, messages.id, messages.execution) },
-      { get: unary(log, (req) => recorder.get(messages, req)) },
+      { get: unary(log, async (req) => (await recorder).get(messages, req)) },
     );
     serviceNames.push(`${base}CommandController`, `${base}QueryController`);
   }
