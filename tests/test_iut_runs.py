@@ -97,12 +97,21 @@ def test_reference_as_external_iut_passes(temporal_backend: BackendChoice, tmp_p
     assert set(statuses.values()) == {"passed"}, statuses
 
 
-@pytest.mark.skipif(
-    shutil.which("go") is None, reason="go is not on PATH: the Go IUT cannot be built"
-)
-def test_go_iut(temporal_backend: BackendChoice, tmp_path: Path) -> None:
-    manifest = load_manifest(IUTS / "go.toml")
-    statuses = ran(run_suite(IUTS / "go.toml", temporal_backend.option, tmp_path, SUBSET))
+SHIPPED_IUTS: Final = [
+    pytest.param("go.toml", ("go",), id="go"),
+    pytest.param("typescript.toml", ("node", "npm"), id="typescript"),
+]
+
+
+@pytest.mark.parametrize(("name", "tools"), SHIPPED_IUTS)
+def test_shipped_iut(
+    name: str, tools: tuple[str, ...], temporal_backend: BackendChoice, tmp_path: Path
+) -> None:
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not on PATH: the {name} IUT cannot be built")
+    manifest = load_manifest(IUTS / name)
+    statuses = ran(run_suite(IUTS / name, temporal_backend.option, tmp_path, SUBSET))
     assert len(statuses) >= 10, statuses
     for requirement_id, status in statuses.items():
         expected = "failed" if requirement_id in manifest.known_failing else "passed"
