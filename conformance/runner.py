@@ -63,6 +63,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="interop: the caller role from this manifest, the callee from --iut's",
     )
     parser.add_argument(
+        "--iut-skip-build",
+        action="store_true",
+        help="do not run the manifests' build commands (the IUT is built already)",
+    )
+    parser.add_argument(
         "-n",
         dest="processes",
         metavar="N",
@@ -109,6 +114,8 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
         argv.append(f"{IUT_OPTION}={args.iut}")
     if args.iut_caller is not None:
         argv.append(f"{IUT_CALLER_OPTION}={args.iut_caller}")
+    if args.iut_skip_build:
+        argv.append("--iut-skip-build")
     if args.processes is not None:
         argv.append(f"--numprocesses={args.processes}")
     if args.hypothesis_profile is not None:

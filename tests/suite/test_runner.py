@@ -83,11 +83,14 @@ def test_options_become_pytest_arguments() -> None:
 
 
 def test_an_interop_pair_forwards_both_manifests() -> None:
-    args = runner.build_parser().parse_args(["--iut=iuts/go.toml", "--iut-caller=iuts/ref.toml"])
+    args = runner.build_parser().parse_args(
+        ["--iut=iuts/go.toml", "--iut-caller=iuts/ref.toml", "--iut-skip-build"]
+    )
 
     assert runner.pytest_args(args)[len(BASE) :] == [
         f"--iut={Path('iuts/go.toml')}",
         f"--iut-caller={Path('iuts/ref.toml')}",
+        "--iut-skip-build",
     ]
 
 
