@@ -4,6 +4,7 @@ reports exist and are well-formed (never a timing: the bench measures, it does n
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,8 +21,10 @@ ROOT: Final = Path(__file__).resolve().parent.parent
 TINY: Final = ("--rounds", "1", "--per-round", "3", "--ladder", "5", "--hold", "0.2")
 
 
-def bench(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    argv = [sys.executable, "-m", "conformance.cli", "bench", "--out", str(out), *args]
+def bench(out: Path, *args: str, relative: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the bench from the repository's root; ``relative``: name ``out`` relative to it."""
+    where = os.path.relpath(out, ROOT) if relative else str(out)
+    argv = [sys.executable, "-m", "conformance.cli", "bench", "--out", where, *args]
     return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
@@ -53,13 +56,15 @@ def test_the_bench_against_the_reference_in_process(tmp_path: Path) -> None:
     (rung,) = data["ladder"]
     assert (rung["n"], rung["completed"], rung["lost"], rung["unfinished"]) == (5, 5, [], 0)
     assert rung["driver_ms"]["n"] == 5
-    assert any(name.startswith("bench") for name in rung["processes"])
+    assert {"bench (with the reference in-process)", "bench driver"} <= set(rung["processes"])
+    assert rung["iut_processes"] == ["bench (with the reference in-process)"]
     assert "lost: 0" in run.stdout
 
 
 def test_the_bench_against_processes_passes_them_the_slot_count(tmp_path: Path) -> None:
     manifest = ROOT / "iuts" / "reference.toml"
-    run = bench(tmp_path, "--iut", str(manifest), "--slots", "3", *TINY)
+    # --out relative: the processes, which run in the manifest's directory, get absolute paths.
+    run = bench(tmp_path, "--iut", str(manifest), "--slots", "3", *TINY, relative=True)
     assert run.returncode == 0, run.stdout + run.stderr
     data = reports(tmp_path)
     assert data["iut"].startswith("reference")

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from temporalio.client import WorkflowFailureError, WorkflowHandle
 
-from conformance.bench.deployment import BenchDeployment, watched_processes
+from conformance.bench.deployment import BenchDeployment, iut_process_names, watched_processes
 from conformance.bench.driver import start_caller
 from conformance.bench.legs import caller_times
 from conformance.bench.procfs import ProcessSample, reset_peak, sample
@@ -127,9 +127,7 @@ async def run_rung(
     for i in range(n):
         deployment.agent.script(f"bench-{i}", result={"caller": i}, hold_seconds=hold)
     watched = watched_processes(deployment)
-    rung.iut_processes = [k for k in watched if k.startswith("iut ")] or [
-        k for k in watched if k.startswith("bench")
-    ]
+    rung.iut_processes = iut_process_names(watched)
     reset = {name: reset_peak(pid) for name, pid in watched.items()}
     before = {name: sample(pid) for name, pid in watched.items()}
     starters, waiters = asyncio.Semaphore(STARTERS), asyncio.Semaphore(WAITERS)

@@ -1,5 +1,6 @@
 """The IUT as the bench runs it: straight to Temporal, with no proxy between, and the bench's
-own workers (the agent work, the plain activity, the driver) beside it.
+own workers beside it: the agent work in this process, the driver (its caller workflows and
+the plain activity) in a process of its own.
 
 The conformance suite puts a recording proxy in front of the IUT; it is Python in the
 suite's process, and here it would add its own latency and CPU to every call of the callee.
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -17,12 +20,15 @@ from pathlib import Path
 from typing import Final
 
 import grpc
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from conformance.bench.driver import driver_worker, plain_worker
 from conformance.bench.procfs import children
 from fixtures.connection import TemporalConnection
+from fixtures.errors import HarnessError
 from fixtures.iut import (
     Check,
     IutProcess,
@@ -46,6 +52,16 @@ IUT_LOG_LEVEL: Final = "info"
 """The IUT's ``HANDSHAKE_LOG_LEVEL``: what it would log in production, not the suite's debug."""
 AGENT_SLOTS_MINIMUM: Final = 100
 KINDS: Final[tuple[Kind, ...]] = ("workflow", "activity")
+BENCH_PROCESS: Final = "bench"
+BENCH_WITH_REFERENCE: Final = "bench (with the reference in-process)"
+DRIVER_PROCESS: Final = "bench driver"
+DRIVER_STOP_GRACE: Final = 10.0
+READY_POLL_SECONDS: Final = 0.2
+"""Seconds between looks at the driver's pollers while it starts."""
+
+
+class DriverStartError(HarnessError):
+    """The bench's driver process exited or was not ready in time."""
 
 
 @dataclass
@@ -60,10 +76,61 @@ class BenchDeployment:
     iut: str
     processes: dict[str, int] = field(default_factory=dict)
     """Pids of the IUT's processes by role; empty for the reference in this process."""
+    driver_pid: int = 0
+    """The driver process's pid."""
 
 
 async def _connect(upstream: TemporalConnection) -> Client:
     return await Client.connect(**upstream.connect_kwargs(), runtime=forwarding_runtime("WARN"))
+
+
+async def _polled(client: Client, queue: str, kind: TaskQueueType.ValueType, pid: int) -> bool:
+    response = await client.workflow_service.describe_task_queue(
+        DescribeTaskQueueRequest(
+            namespace=client.namespace, task_queue=TaskQueue(name=queue), task_queue_type=kind
+        )
+    )
+    return any(poller.identity.startswith(f"{pid}@") for poller in response.pollers)
+
+
+@asynccontextmanager
+async def driver_process(
+    client: Client,
+    upstream: TemporalConnection,
+    workdir: Path,
+    driver_queue: str,
+    plain_queue: str,
+    ready_timeout: float,
+) -> AsyncIterator[int]:
+    """The driver (``conformance.bench.driver_process``) in a process of its own, its output
+    in ``workdir/driver.log``, once its pollers are on both queues; yields its pid."""
+    environment = process_environment(upstream.environment(workdir / "tls"))
+    argv = [sys.executable, "-m", "conformance.bench.driver_process", driver_queue, plain_queue]
+    log_path = workdir / "driver.log"
+    with log_path.open("ab") as log:
+        process = await asyncio.create_subprocess_exec(
+            *argv, env=environment, stdout=log, stderr=log, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + ready_timeout
+        wanted = (
+            (driver_queue, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW),
+            (plain_queue, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY),
+        )
+        while not all([await _polled(client, q, kind, process.pid) for q, kind in wanted]):
+            if process.returncode is not None or time.monotonic() > deadline:
+                raise DriverStartError(f"the bench's driver did not start; see {log_path}")
+            # Readiness is only visible by asking the server again.
+            await asyncio.sleep(READY_POLL_SECONDS)
+        yield process.pid
+    finally:
+        if process.returncode is None:
+            process.terminate()
+        try:
+            await asyncio.wait_for(process.wait(), DRIVER_STOP_GRACE)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
 
 
 @asynccontextmanager
@@ -84,6 +151,8 @@ async def deploy_bench(
     queues = TaskQueues().with_suffix(suffix)
     driver_queue, plain_queue = f"bench-driver-{suffix}", f"bench-plain-{suffix}"
     agent = ScriptedAgent()
+    # Absolute: the IUT's processes run in their manifest's directory, not in ours.
+    workdir = await asyncio.to_thread(workdir.resolve)
     await asyncio.to_thread(workdir.mkdir, parents=True, exist_ok=True)
     store_path = workdir / "callee.sqlite3"
     pids: dict[str, int] = {}
@@ -125,8 +194,9 @@ async def deploy_bench(
             max_concurrent_activities=max(agent_slots, AGENT_SLOTS_MINIMUM),
         )
         await stack.enter_async_context(agent_worker)
-        await stack.enter_async_context(plain_worker(client, plain_queue))
-        await stack.enter_async_context(driver_worker(client, driver_queue))
+        driver_pid = await stack.enter_async_context(
+            driver_process(client, upstream, workdir, driver_queue, plain_queue, ready_timeout)
+        )
         if "callee" in external:
             address = f"127.0.0.1:{free_port()}"
             channel = await stack.enter_async_context(grpc.aio.insecure_channel(address))
@@ -150,6 +220,7 @@ async def deploy_bench(
             agent=agent,
             iut=manifest.describe() if manifest is not None else "reference (in-process)",
             processes=pids,
+            driver_pid=driver_pid,
         )
 
 
@@ -157,11 +228,17 @@ def watched_processes(deployment: BenchDeployment) -> dict[str, int]:
     """The processes whose memory and CPU the bench reports: the IUT's, the bench's own (the
     reference's too when it runs in it) and the embedded Temporal server's, if any."""
     own = os.getpid()
-    bench = "bench" if deployment.processes else "bench (with the reference in-process)"
-    watched = {bench: own}
+    bench = BENCH_PROCESS if deployment.processes else BENCH_WITH_REFERENCE
+    watched = {bench: own, DRIVER_PROCESS: deployment.driver_pid}
     watched.update({f"iut {role}": pid for role, pid in deployment.processes.items()})
-    iut_pids = set(deployment.processes.values())
+    iut_pids = {*deployment.processes.values(), deployment.driver_pid}
     for pid, name in children(own):
         if pid not in iut_pids and name.startswith("temporal"):
             watched["temporal server"] = pid
     return watched
+
+
+def iut_process_names(watched: dict[str, int]) -> list[str]:
+    """The names in ``watched`` that hold the IUT: its processes, or the bench's own when the
+    reference runs in it."""
+    return [name for name in watched if name.startswith("iut ") or name == BENCH_WITH_REFERENCE]
