@@ -50,6 +50,9 @@ def workflow(
 ) -> list[HistoryEvent]:
     history = History()
     history.add(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, started)
+    history.add(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, started)
+    history.add(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, started + 3)
+    history.add(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, started + 7)
     for activity in activities:
         history.activity(*activity)
     if closed is not None:
@@ -76,6 +79,7 @@ def test_the_legs_add_up_to_the_caller_activity_and_name_each_step() -> None:
     assert sum(legs[leg] for leg in LEGS) == caller.activity_span == 290
     assert legs[COMPLETION_ACTIVITY_LEG] == 59
     assert (caller.driver_latency, caller.workflow_span) == (10, 320)
+    assert (caller.first_task.queued, caller.first_task.ran) == (3, 4)
 
 
 def test_the_last_attempt_of_a_retried_activity_is_the_one_read() -> None:
@@ -87,5 +91,9 @@ def test_the_last_attempt_of_a_retried_activity_is_the_one_read() -> None:
 def test_a_history_without_what_the_bench_reads_is_refused() -> None:
     with pytest.raises(HistoryShapeError, match="no stigmer/system"):
         callee_times(workflow(0, [(RUN_AGENT_ACTIVITY, 1, 2, 3)], 4))
+    unstarted = workflow(0, [(CALL_AGENT_ACTIVITY, 1, 2, 3)], 4)
+    del unstarted[2:4]  # the first workflow task's started and completed
+    with pytest.raises(HistoryShapeError, match="first task"):
+        caller_times(unstarted, CALL_AGENT_ACTIVITY)
     with pytest.raises(HistoryShapeError, match="not closed"):
         caller_times(workflow(0, [(CALL_AGENT_ACTIVITY, 1, 2, 3)], None), CALL_AGENT_ACTIVITY)

@@ -61,6 +61,11 @@ class Rung:
     """Caller workflow started → caller activity scheduled, from a sample of histories."""
     caller_ms: Summary = field(default_factory=lambda: Summary.of([]))
     """Caller workflow started → closed, from the same sample."""
+    driver_task_queued_ms: Summary = field(default_factory=lambda: Summary.of([]))
+    """The driver's first workflow task, scheduled → started: the server's dispatch and the
+    wait for a driver poller."""
+    driver_task_ran_ms: Summary = field(default_factory=lambda: Summary.of([]))
+    """The same task, started → completed: the driver process's own time on it."""
 
     @property
     def ideal_seconds(self) -> float:
@@ -179,6 +184,8 @@ async def _read_callers(
     readers = asyncio.Semaphore(HISTORY_READERS)
     driver: list[float] = []
     spans: list[float] = []
+    queued: list[float] = []
+    ran: list[float] = []
 
     async def read(handle: WorkflowHandle[Any, Any]) -> None:
         async with readers:
@@ -186,6 +193,9 @@ async def _read_callers(
         times = caller_times(events, CALL_AGENT_ACTIVITY)
         driver.append(times.driver_latency)
         spans.append(times.workflow_span)
+        queued.append(times.first_task.queued)
+        ran.append(times.first_task.ran)
 
     await asyncio.gather(*(read(h) for h in chosen))
     rung.driver_ms, rung.caller_ms = Summary.of(driver), Summary.of(spans)
+    rung.driver_task_queued_ms, rung.driver_task_ran_ms = Summary.of(queued), Summary.of(ran)

@@ -192,9 +192,12 @@ def summary(result: BenchResult, paths: list[Path]) -> str:
             f"ladder N={rung.n}: {rung.wall_seconds:.1f} s (ideal {ideal:.1f} s), "
             f"{rung.throughput:.1f}/s, lost {len(rung.lost)}, unfinished {rung.unfinished}, "
             f"driver start → scheduled p50/p95 {rung.driver_ms.p50:.0f}/"
-            f"{rung.driver_ms.p95:.0f} ms, IUT memory {rung.memory_per_handshake_kib:.1f} "
-            f"KiB per handshake"
+            f"{rung.driver_ms.p95:.0f} ms (its task queued {rung.driver_task_queued_ms.p50:.0f},"
+            f" ran {rung.driver_task_ran_ms.p50:.0f} ms at p50), IUT memory "
+            f"{rung.memory_per_handshake_kib:.1f} KiB per handshake"
         )
+        cpu = ", ".join(f"{name} {p.cpu_seconds:.0f}" for name, p in rung.processes.items())
+        lines.append(f"    CPU seconds during the rung: {cpu}")
     if result.ladder_stopped:
         lines.append(f"ladder stopped: {result.ladder_stopped}")
     lines.append(f"lost: {result.lost}")

@@ -96,12 +96,50 @@ def workflow_span(events: Sequence[HistoryEvent]) -> tuple[float, float]:
 
 
 @dataclass(frozen=True)
+class TaskTimes:
+    """A workflow task's scheduled, started (a worker polled it) and completed times."""
+
+    scheduled: float
+    started: float
+    completed: float
+
+    @property
+    def queued(self) -> float:
+        """Scheduled → started: the server's dispatch and the wait for a free poller."""
+        return self.started - self.scheduled
+
+    @property
+    def ran(self) -> float:
+        """Started → completed: the worker's own time on the task."""
+        return self.completed - self.started
+
+
+def first_workflow_task(events: Sequence[HistoryEvent]) -> TaskTimes:
+    """The times of a workflow's first workflow task."""
+    times: dict[EventType.ValueType, float] = {}
+    wanted = (
+        EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+        EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+        EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    )
+    for event in events:
+        kind = EventType.ValueType(event.event_type)
+        if kind in wanted and kind not in times:
+            times[kind] = _ms(event)
+    if len(times) < len(wanted):
+        raise HistoryShapeError("the workflow's first task did not complete")
+    return TaskTimes(*(times[kind] for kind in wanted))
+
+
+@dataclass(frozen=True)
 class CallerTimes:
-    """A caller workflow's start and close, and its caller activity's times."""
+    """A caller workflow's start and close, its first workflow task's times (the driver's),
+    and its caller activity's times."""
 
     started: float
     activity: ActivityTimes
     closed: float
+    first_task: TaskTimes
 
     @property
     def driver_latency(self) -> float:
@@ -122,7 +160,8 @@ class CallerTimes:
 def caller_times(events: Sequence[HistoryEvent], activity_type: str) -> CallerTimes:
     """The times of a closed caller workflow whose activity is ``activity_type``."""
     started, closed = workflow_span(events)
-    return CallerTimes(started, activity_times(events, activity_type), closed)
+    activity = activity_times(events, activity_type)
+    return CallerTimes(started, activity, closed, first_workflow_task(events))
 
 
 @dataclass(frozen=True)
