@@ -29,7 +29,7 @@ class BenchConfig:
     """The caller worker's activity slots (HANDSHAKE_CALLER_MAX_ACTIVITIES)."""
     hold: float = 2.0
     """Seconds the agent work of a capacity rung holds before it answers."""
-    saturation: float = 5.0
+    saturation: float = 10.0
     """A rung whose wall time exceeds this many times its ideal saturates: the ladder stops."""
     rung_timeout: float = 900.0
     """Seconds a rung may take before it is given up (it then saturates)."""
@@ -123,9 +123,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--saturation",
         type=positive_float,
-        default=5.0,
+        default=10.0,
         metavar="K",
-        help="a rung slower than K x its ideal saturates and ends the ladder (default 5)",
+        help="a rung slower than K x its ideal saturates and ends the ladder (default 10)",
     )
     parser.add_argument(
         "--rung-timeout",
