@@ -11,7 +11,7 @@ matplotlib.use("Agg")  # files only: no display, whatever the environment says
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from conformance.bench.report import BenchResult
 from conformance.bench.roundtrip import KINDS
@@ -24,6 +24,7 @@ def _plain_numbers(axes: Axes, which: str) -> None:
     formatter = FuncFormatter(lambda value, _: f"{value:g}")
     for axis in (axes.xaxis, axes.yaxis) if which == "xy" else (axes.xaxis,):
         axis.set_major_formatter(formatter)
+        axis.set_minor_formatter(NullFormatter())  # 2x10^2 between 100 and 1000 only clutters
 
 
 def write_png(result: BenchResult, out: Path) -> Path:
