@@ -9,6 +9,7 @@ import sys
 from typing import TextIO
 
 from conformance import interop, runner, soak
+from conformance.bench import cli as bench
 from fixtures.servers import Backend, server_binary, start_server
 from reference_impl import demo, serve
 from reference_impl.runtime import forwarding_runtime
@@ -49,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
         description=interop.__doc__,
     )
     interop.add_arguments(interop_parser)
+    bench_parser = commands.add_parser(
+        "bench",
+        help="measure the handshake's round trip and its capacity ladder (reports, no verdict)",
+        description=bench.__doc__,
+    )
+    bench.add_arguments(bench_parser)
     serve_parser = commands.add_parser(
         "serve",
         help="serve one role of the reference as an IUT process (docs/implementing.md)",
@@ -87,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         return soak.run(args)
     if args.command == "interop":
         return interop.run(args)
+    if args.command == "bench":
+        return bench.run(args)
     raise AssertionError(f"unhandled command {args.command}")
 
 

@@ -117,9 +117,13 @@ async def run_agent_runner(
 
 @asynccontextmanager
 async def run_caller(
-    client: Client, callee_address: str, queues: TaskQueues = DEFAULT_QUEUES
+    client: Client,
+    callee_address: str,
+    queues: TaskQueues = DEFAULT_QUEUES,
+    max_activities: int | None = None,
 ) -> AsyncIterator[None]:
-    """Serve the reference caller (workflow and activities) on ``queues.caller``."""
+    """Serve the reference caller (workflow and activities) on ``queues.caller``, running at
+    most ``max_activities`` activities at once (None: the SDK's default)."""
     async with grpc.aio.insecure_channel(callee_address) as channel:
         activities = CallerActivities(channel)
         async with Worker(
@@ -127,6 +131,7 @@ async def run_caller(
             task_queue=queues.caller,
             workflows=[RunTaskWorkflow],
             activities=[activities.call_agent, activities.call_workflow],
+            max_concurrent_activities=max_activities,
         ):
             yield
 

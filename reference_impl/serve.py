@@ -70,6 +70,8 @@ class ServeConfig:
     store_path: str = ":memory:"
     queues: TaskQueues = DEFAULT_QUEUES
     log_level: int = logging.INFO
+    caller_max_activities: int | None = None
+    """Activity executions the caller's worker runs at once; None: the SDK's default."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ServeConfig:
@@ -99,7 +101,18 @@ class ServeConfig:
                 caller=get("HANDSHAKE_CALLER_TASK_QUEUE", defaults.caller),
             ),
             log_level=LOG_LEVELS[level_name],
+            caller_max_activities=_positive_or_none(env, "HANDSHAKE_CALLER_MAX_ACTIVITIES"),
         )
+
+
+def _positive_or_none(env: Mapping[str, str], name: str) -> int | None:
+    """The positive integer ``env[name]``; None when unset or empty; ValueError otherwise."""
+    text = env.get(name) or ""
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{name}={text!r}: expected a positive integer")
+    return int(text)
 
 
 def configure_logging(level: int) -> None:
@@ -129,11 +142,14 @@ async def _callee(client: Client, config: ServeConfig) -> AsyncIterator[None]:
 async def _caller(client: Client, config: ServeConfig) -> AsyncIterator[None]:
     if not config.callee_address:
         raise ValueError("HANDSHAKE_CALLEE_ADDRESS is not set: the caller needs the callee")
-    async with run_caller(client, config.callee_address, config.queues):
+    async with run_caller(
+        client, config.callee_address, config.queues, config.caller_max_activities
+    ):
         log.info(
-            "caller ready: task queue %s, callee at %s",
+            "caller ready: task queue %s, callee at %s, max concurrent activities %s",
             config.queues.caller,
             config.callee_address,
+            config.caller_max_activities or "(SDK default)",
         )
         yield
 

@@ -149,6 +149,26 @@ def test_processes_get_the_contract_and_no_inherited_temporal_settings(
     assert env["HANDSHAKE_CALLEE_LISTEN"] == env["HANDSHAKE_CALLEE_ADDRESS"] == "127.0.0.1:5000"
     assert env["HANDSHAKE_CALLER_TASK_QUEUE"] == queues.caller == "caller-t1"
     assert ServeConfig.from_env(env).queues == queues
+    assert "HANDSHAKE_CALLER_MAX_ACTIVITIES" not in env
+    assert ServeConfig.from_env(env).caller_max_activities is None
+
+
+def test_the_caller_slot_count_is_passed_and_read_when_given(tmp_path: Path) -> None:
+    contract = contract_environment(
+        temporal={"TEMPORAL_ADDRESS": "127.0.0.1:7233"},
+        callee_address="127.0.0.1:5000",
+        store_path=tmp_path / "store",
+        queues=TaskQueues(),
+        caller_max_activities=7,
+    )
+    assert contract["HANDSHAKE_CALLER_MAX_ACTIVITIES"] == "7"
+    assert ServeConfig.from_env(contract).caller_max_activities == 7
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "ten", "2.5"])
+def test_a_caller_slot_count_that_is_no_positive_integer_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match="HANDSHAKE_CALLER_MAX_ACTIVITIES"):
+        ServeConfig.from_env({"HANDSHAKE_CALLER_MAX_ACTIVITIES": value})
 
 
 def test_log_capture_follows_files_as_they_grow(tmp_path: Path) -> None:

@@ -40,13 +40,17 @@ func run() int {
 	}
 	defer c.Close()
 
-	w := worker.New(c, cfg.Queues.Caller, worker.Options{})
+	// Zero keeps the SDK's default (HANDSHAKE_CALLER_MAX_ACTIVITIES unset).
+	w := worker.New(c, cfg.Queues.Caller, worker.Options{
+		MaxConcurrentActivityExecutionSize: cfg.CallerMaxActivities,
+	})
 	caller.Register(w, caller.NewActivities(conn))
 	if err := w.Start(); err != nil {
 		return app.Fail(log, err)
 	}
 	defer w.Stop()
-	log.Info("caller ready", "caller_task_queue", cfg.Queues.Caller, "callee_address", cfg.CalleeAddress)
+	log.Info("caller ready", "caller_task_queue", cfg.Queues.Caller, "callee_address", cfg.CalleeAddress,
+		"max_concurrent_activities", cfg.CallerMaxActivities)
 	<-ctx.Done()
 	log.Info("caller stopping")
 	return 0

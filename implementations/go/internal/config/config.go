@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/contrib/envconfig"
@@ -28,6 +29,9 @@ type Config struct {
 	StorePath     string
 	Queues        names.TaskQueues
 	LogLevel      slog.Level
+	// CallerMaxActivities is HANDSHAKE_CALLER_MAX_ACTIVITIES: how many activities the
+	// caller's worker runs at once; 0 (unset) keeps the SDK's default.
+	CallerMaxActivities int
 }
 
 // TemporalAddress is the Temporal frontend's host:port.
@@ -46,6 +50,10 @@ func FromEnv() (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
+	callerMax, err := positiveOrZero("HANDSHAKE_CALLER_MAX_ACTIVITIES")
+	if err != nil {
+		return Config{}, err
+	}
 	defaults := names.DefaultTaskQueues()
 	return Config{
 		Temporal:      temporal,
@@ -58,8 +66,22 @@ func FromEnv() (Config, error) {
 			WorkflowRunner: env("HANDSHAKE_WORKFLOW_RUNNER_TASK_QUEUE", defaults.WorkflowRunner),
 			Caller:         env("HANDSHAKE_CALLER_TASK_QUEUE", defaults.Caller),
 		},
-		LogLevel: level,
+		LogLevel:            level,
+		CallerMaxActivities: callerMax,
 	}, nil
+}
+
+// positiveOrZero reads a positive integer variable; 0 when it is unset or empty.
+func positiveOrZero(name string) (int, error) {
+	text := os.Getenv(name)
+	if text == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(text)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%s=%q: expected a positive integer", name, text)
+	}
+	return n, nil
 }
 
 // TemporalOptions loads Temporal's standard client configuration (the SDK's envconfig:

@@ -84,3 +84,21 @@ func TestAProfileFromTheConfigFile(t *testing.T) {
 		t.Fatalf("got %q %q from the profile", options.HostPort, options.Namespace)
 	}
 }
+
+func TestCallerMaxActivities(t *testing.T) {
+	isolate(t)
+	t.Setenv("HANDSHAKE_CALLER_MAX_ACTIVITIES", "")
+	if cfg, err := FromEnv(); err != nil || cfg.CallerMaxActivities != 0 {
+		t.Fatalf("unset: got %d, %v; want 0 (the SDK's default)", cfg.CallerMaxActivities, err)
+	}
+	t.Setenv("HANDSHAKE_CALLER_MAX_ACTIVITIES", "10")
+	if cfg, err := FromEnv(); err != nil || cfg.CallerMaxActivities != 10 {
+		t.Fatalf("10: got %d, %v", cfg.CallerMaxActivities, err)
+	}
+	for _, bad := range []string{"0", "-1", "ten"} {
+		t.Setenv("HANDSHAKE_CALLER_MAX_ACTIVITIES", bad)
+		if _, err := FromEnv(); err == nil {
+			t.Fatalf("%q must be refused", bad)
+		}
+	}
+}
