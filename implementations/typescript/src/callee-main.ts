@@ -4,6 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { loadConfig } from './config';
 import { setupLogging, type Log } from './logging';
+import * as names from './names';
 import { MAX_REQUEST_BYTES } from './names';
 import { Recorder, registerServices, setServing } from './service';
 import { Store } from './store';
@@ -42,12 +43,17 @@ async function main(): Promise<number> {
     connection: workerConnection, namespace: config.namespace, workflowBundle: bundle, sinks,
     shutdownGraceTime: '2s', shutdownForceTime: '5s',
   } as const;
+  const calleeQueueActivities = calleeActivities(store, new Completer(completions, config.namespace));
   const workers = [
+    await Worker.create({ ...common, taskQueue: config.queues.callee, activities: calleeQueueActivities }),
+    // The serverless workflow records its status by local activity: on its own worker.
     await Worker.create({
-      ...common, taskQueue: config.queues.callee,
-      activities: calleeActivities(store, new Completer(completions, config.namespace)),
+      ...common, taskQueue: config.queues.workflowRunner,
+      activities: {
+        ...runnerActivities(client),
+        [names.UPDATE_WORKFLOW_STATUS_ACTIVITY]: calleeQueueActivities[names.UPDATE_WORKFLOW_STATUS_ACTIVITY],
+      },
     }),
-    await Worker.create({ ...common, taskQueue: config.queues.workflowRunner, activities: runnerActivities(client) }),
   ];
   const running = Promise.all(workers.map((w) => w.run())); // until SIGTERM
   setServing(health, true);

@@ -18,6 +18,7 @@ async function main(): Promise<number> {
   const worker = await Worker.create({
     connection, namespace: config.namespace, taskQueue: config.queues.caller,
     activities: callerActivities(callee), shutdownGraceTime: '2s', shutdownForceTime: '5s',
+    maxConcurrentActivityTaskExecutions: config.callerMaxActivities,
   });
   const running = worker.run(); // until SIGTERM
   log.info('caller ready', { caller_task_queue: config.queues.caller, callee_address: config.calleeAddress });

@@ -13,11 +13,22 @@ export interface Config {
   storePath: string;
   queues: TaskQueues;
   logLevel: Level;
+  /** HANDSHAKE_CALLER_MAX_ACTIVITIES: the caller worker's activity slots; undefined: the SDK's default. */
+  callerMaxActivities: number | undefined;
 }
 
 function env(name: string, fallback: string): string {
   const value = process.env[name];
   return value === undefined || value === '' ? fallback : value;
+}
+
+/** A positive integer variable; undefined when unset (the SDK's default applies). */
+function positiveInt(name: string): number | undefined {
+  const value = env(name, '');
+  if (value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${value}: expected a positive integer`);
+  return n;
 }
 
 /**
@@ -40,5 +51,6 @@ export function loadConfig(): Config {
       caller: env('HANDSHAKE_CALLER_TASK_QUEUE', DEFAULT_QUEUES.caller),
     },
     logLevel: parseLevel(process.env.HANDSHAKE_LOG_LEVEL),
+    callerMaxActivities: positiveInt('HANDSHAKE_CALLER_MAX_ACTIVITIES'),
   };
 }

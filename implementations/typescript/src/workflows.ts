@@ -3,7 +3,8 @@
 // modules names and types. Completing the caller by token happens in the
 // system activity, never here; no workflow has a run timeout.
 import {
-  ActivityFailure, ApplicationFailure, CancellationScope, CancelledFailure, log, proxyActivities, proxySinks,
+  ActivityFailure, ApplicationFailure, CancellationScope, CancelledFailure, log, proxyActivities,
+  proxyLocalActivities, proxySinks,
   ServerFailure, TerminatedFailure, TimeoutFailure, workflowInfo, type ActivityOptions, type Sinks,
 } from '@temporalio/workflow';
 import * as names from './names';
@@ -24,15 +25,20 @@ type ActivityFn = (input: unknown) => Promise<unknown>;
 const activity = (name: string, options: ActivityOptions): ActivityFn =>
   (proxyActivities(options) as Record<string, ActivityFn>)[name];
 
-/** Records a status change through the callee's status activity on queue (undefined: this workflow's). */
-async function updateStatus(statusActivity: string, queue: string | undefined, update: StatusUpdate): Promise<void> {
-  await activity(statusActivity, { taskQueue: queue, startToCloseTimeout: names.STATUS_UPDATE_TIMEOUT })(update);
+/**
+ * Records a status change through the callee's status activity, run as a local
+ * activity: inside the workflow task that asks for it, which then goes on to
+ * schedule the next step (a normal activity costs two more workflow tasks).
+ */
+async function updateStatus(statusActivity: string, update: StatusUpdate): Promise<void> {
+  const local = proxyLocalActivities({ startToCloseTimeout: names.STATUS_UPDATE_TIMEOUT });
+  await (local as Record<string, ActivityFn>)[statusActivity](update);
 }
 
 /** How both callee workflows begin: log the token, record the execution in progress. */
 async function begin(statusActivity: string, executionId: string, callbackToken: string): Promise<void> {
   handshake.tokenStart('callee workflow start', executionId, callbackToken);
-  await updateStatus(statusActivity, undefined, statusUpdate(executionId, {
+  await updateStatus(statusActivity, statusUpdate(executionId, {
     phase: 'EXECUTION_IN_PROGRESS',
     callback_phase: callbackToken === '' ? 'CALLBACK_NOT_REQUESTED' : 'CALLBACK_WAITING',
   }));
@@ -43,7 +49,7 @@ interface Execution {
   statusActivity: string;
   id: string;
   callbackToken: string; // standard base64; "" when none was given
-  calleeQueue: string | undefined; // status updates and the system activity; undefined: this workflow's queue
+  calleeQueue: string | undefined; // where the system activity runs; undefined: this workflow's queue
 }
 
 /**
@@ -58,7 +64,7 @@ async function finish(e: Execution, output: Json, failure: ErrorInfo | null): Pr
         phase: failure.type === names.EXECUTION_CANCELLED_ERROR ? 'EXECUTION_CANCELLED' : 'EXECUTION_FAILED',
         error: failure,
       });
-  await updateStatus(e.statusActivity, e.calleeQueue, end);
+  await updateStatus(e.statusActivity, end);
   if (e.callbackToken === '') return;
 
   const input: CompleteExternalInput = {
@@ -80,7 +86,7 @@ async function finish(e: Execution, output: Json, failure: ErrorInfo | null): Pr
   }
   const [phase, detail] = callbackRecord(outcome, error);
   if (error !== undefined) log.error('completion failed', { execution_id: e.id, callback_phase: phase, error: detail });
-  await updateStatus(e.statusActivity, e.calleeQueue,
+  await updateStatus(e.statusActivity,
     statusUpdate(e.id, { callback_phase: phase, callback_detail: detail }));
 }
 
