@@ -15,12 +15,13 @@ import argparse
 import asyncio
 import dataclasses
 import logging
+import signal
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from temporalio.testing import WorkflowEnvironment
 from tqdm import tqdm
@@ -160,9 +161,20 @@ async def bench(cfg: BenchConfig, manifest: Manifest | None) -> BenchResult:
     except Exception as err:
         logging.getLogger(__name__).exception("the bench failed")
         result.error = f"{type(err).__name__}: {err}"
+    except asyncio.CancelledError:
+        # SIGINT or SIGTERM: the IUT was stopped on the way out; what was measured is kept.
+        result.error = "interrupted by a signal before the end"
     result.seconds = time.perf_counter() - began
     result.load_end = load_average()
     return result
+
+
+async def _interruptible(run: Coroutine[Any, Any, BenchResult]) -> BenchResult:
+    """``run`` as a task that SIGTERM cancels as asyncio.run lets SIGINT do: the bench then
+    stops the IUT and still writes what it measured."""
+    task = asyncio.ensure_future(run)
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    return await task
 
 
 def summary(result: BenchResult, paths: list[Path]) -> str:
@@ -231,7 +243,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"bench: the build failed: {err}", file=sys.stderr)
                 return 3
     _log_to(cfg.out / LOG_NAME)
-    result = asyncio.run(bench(cfg, manifest))
+    result = asyncio.run(_interruptible(bench(cfg, manifest)))
     paths = write_reports(result, cfg.out)
     paths.append(write_png(result, cfg.out))
     print(summary(result, paths))
