@@ -119,7 +119,12 @@ NEEDED_BACKENDS: Final = sorted({broken.backend or "session" for broken in VARIA
 
 
 @pytest.mark.breakage
-@pytest.mark.parametrize("needed", NEEDED_BACKENDS)
+@pytest.mark.parametrize(
+    "needed",
+    # On the session's backend these are the conformance tests that `tox -e test` runs against
+    # the unbroken reference anyway: this second run (about 2 minutes) is left to --run-long.
+    [pytest.param(n, marks=[pytest.mark.long] if n == "session" else []) for n in NEEDED_BACKENDS],
+)
 def test_unbroken_reference_passes_the_same_tests(
     request: pytest.FixtureRequest, tmp_path: Path, backend: str, needed: str
 ) -> None:

@@ -24,6 +24,7 @@ from tests.suite.breakage.variants import variant
     breaks=("THP-CHAOS-002",),
     tests=("conformance/test_chaos.py::test_callee_killed_during_the_work",),
     backend="dev",
+    long=True,  # its stranded caller runs into its timeout: about 2 minutes
 )
 def store_written_at_close(monkeypatch: pytest.MonkeyPatch) -> None:
     """The store works in memory and writes its file only when it is closed: a restart keeps
