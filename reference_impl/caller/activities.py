@@ -29,6 +29,7 @@ from reference_impl.models import (
 )
 from reference_impl.names import (
     AGENT_EXECUTION_NOUN,
+    AMBIGUOUS_CODES,
     CALL_AGENT_ACTIVITY,
     CALL_WORKFLOW_ACTIVITY,
     CREATE_FAILED_ERROR,
@@ -144,9 +145,19 @@ async def _hand_off(
 async def _poll_until_done(
     execution_id: str, get: Callable[[str], Awaitable[Any]]
 ) -> ExecutionResult:
-    """Legacy behaviour without a token: poll ``get`` until the execution ends."""
+    """Legacy behaviour without a token: poll ``get`` until the execution ends. An answer that
+    leaves the execution's state open (a callee restarting answers UNAVAILABLE for a moment)
+    is polled through."""
     while True:
-        status = await get(execution_id)
+        try:
+            status = await get(execution_id)
+        except grpc.aio.AioRpcError as err:
+            if err.code().name not in AMBIGUOUS_CODES:
+                raise
+            logger.warning("caller: get %s answered %s; polling on", execution_id, err.code().name)
+            activity.heartbeat()
+            await asyncio.sleep(LEGACY_POLL_INTERVAL.total_seconds())
+            continue
         phase = status.DESCRIPTOR.fields_by_name["phase"].enum_type.values_by_number[status.phase]
         if phase.name == "EXECUTION_COMPLETED":
             return ExecutionResult(execution_id, json.loads(status.output_json))

@@ -162,13 +162,14 @@ func handOff(ctx context.Context, kind string, handOffToken bool, create createF
 }
 
 // pollUntilDone is the legacy behaviour without a token: poll get until the
-// execution ends.
+// execution ends. An answer that leaves the execution's state open (a callee
+// restarting answers UNAVAILABLE for a moment) is polled through.
 func pollUntilDone(ctx context.Context, id string, get getFunc) (*models.ExecutionResult, error) {
 	ticker := time.NewTicker(legacyPollInterval)
 	defer ticker.Stop()
 	for {
 		o, err := get(ctx, id)
-		if err != nil {
+		if err != nil && (ctx.Err() != nil || !names.Ambiguous(status.Code(err))) {
 			return nil, err
 		}
 		switch o.phase {
