@@ -141,7 +141,8 @@ async def test_every_caller_receives_its_own_outcome_exactly_once(
     # Every agent-path handshake is now in flight, its work held: let them all end at once.
     for agent_id in held:
         deployment.agent.release(agent_id)
-    executions = await asyncio.gather(*(own_outcome(deployment, h) for h in plan))
+    with deployment.awaiting_many_results():
+        executions = await asyncio.gather(*(own_outcome(deployment, h) for h in plan))
 
     received = [e for e in executions if e is not None]
     assert len(received) == len(set(received)), "two callers received the same execution"
