@@ -95,3 +95,9 @@ def run_child(directory: Path, run_args: Sequence[str]) -> ChildRun:
         why = f"exit {returncode}, but the report says {report['exit_status']}"
         return ChildRun(seconds, "error", (why,))
     return ChildRun(seconds, str(report["result"]), _failures(report), _judged(report))
+
+
+def print_failures(failures: Sequence[str]) -> None:
+    """Print a run's failures under its line, each cut to 200 characters."""
+    for failure in failures:
+        print(f"    {failure[:200]}", flush=True)

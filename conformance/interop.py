@@ -17,7 +17,7 @@ from itertools import permutations
 from pathlib import Path
 from typing import Final
 
-from conformance.child import ChildRun, add_child_arguments, run_child
+from conformance.child import ChildRun, add_child_arguments, print_failures, run_child
 from fixtures.iut import ManifestError, load_manifest
 
 INTEROP_MODULES: Final = ("test_complete", "test_fail", "test_notoken", "test_cancel")
@@ -97,8 +97,7 @@ def interop(
             f"{run.result} in {run.seconds:.0f} s ({directory})",
             flush=True,
         )
-        for failure in run.failures:
-            print(f"    {failure[:200]}", flush=True)
+        print_failures(run.failures)
     return names, done
 
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from conformance.child import ChildRun, add_child_arguments, run_child
+from conformance.child import ChildRun, add_child_arguments, print_failures, run_child
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -83,8 +83,7 @@ def soak(runs: int, hogs: int, report_dir: Path, run_args: Sequence[str]) -> lis
                 f"{len(run.failures)} failure(s)",
                 flush=True,
             )
-            for failure in run.failures:
-                print(f"    {failure[:200]}", flush=True)
+            print_failures(run.failures)
     return done
 
 
