@@ -38,7 +38,7 @@ from conformance.bench.roundtrip import run_roundtrip
 from fixtures.backend import BackendChoice, connect_external, parse_backend
 from fixtures.connection import TemporalConnection
 from fixtures.iut import Manifest, ManifestError, build, load_manifest
-from fixtures.servers import start_server
+from fixtures.servers import DEV_SERVER_DYNAMIC_CONFIG, start_server
 from reference_impl.redaction import install_token_redaction
 from reference_impl.runtime import forwarding_runtime
 
@@ -107,6 +107,7 @@ async def bench(cfg: BenchConfig, manifest: Manifest | None) -> BenchResult:
         config=config,
         machine=machine(),
         load_start=load_average(),
+        server_config=DEV_SERVER_DYNAMIC_CONFIG if backend.kind else (),
     )
     began = time.perf_counter()
     work = cfg.out / "work"

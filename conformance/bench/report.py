@@ -34,6 +34,8 @@ class BenchResult:
     """Why the ladder ended before its last rung; empty if it ran them all."""
     error: str = ""
     """The harness's failure, if the bench could not finish."""
+    server_config: tuple[str, ...] = ()
+    """The dynamic config the bench started its dev server with; empty for an external one."""
 
     @property
     def lost(self) -> int:
@@ -93,6 +95,7 @@ def to_json(result: BenchResult) -> dict[str, Any]:
         "backend": result.backend,
         "config": result.config,
         "machine": result.machine,
+        "server_dynamic_config": list(result.server_config),
         "load_average_start": result.load_start,
         "load_average_end": result.load_end,
         "seconds": result.seconds,
@@ -225,6 +228,8 @@ def markdown(result: BenchResult) -> str:
         f"average {load} at the start, {load_end} at the end; {result.seconds:.0f} s in all. "
         f"Lost: {result.lost}.",
     ]
+    if result.server_config:
+        lines += ["", f"Dev server dynamic config: {', '.join(result.server_config)}."]
     if result.error:
         lines += ["", f"**The bench failed:** {result.error}"]
     if result.roundtrip is not None:
