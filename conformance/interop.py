@@ -52,6 +52,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--whole", action="store_true", help="run the whole suite per pair, not the interop subset"
     )
+    parser.add_argument(
+        "--ring",
+        action="store_true",
+        help="only each implementation's caller against the next one's callee (the last's "
+        "against the first's): each meets a foreign partner in both roles, in N pairs, "
+        "not N x (N-1)",
+    )
     add_child_arguments(parser, "reports/interop", "<caller>-x-<callee>", "-n 2 --backend dev")
 
 
@@ -78,12 +85,25 @@ def matrix(names: Sequence[str], done: Sequence[PairRun]) -> str:
     return "\n".join(lines)
 
 
+def caller_callee_pairs(count: int, ring: bool) -> list[tuple[int, int]]:
+    """Indices (caller, callee) of the pairs to run: every ordered pair of distinct
+    implementations, or with ``ring`` each one's caller against the next one's callee."""
+    if ring:
+        return [(i, (i + 1) % count) for i in range(count)]
+    return list(permutations(range(count), 2))
+
+
 def interop(
-    manifests: Sequence[Path], whole: bool, report_dir: Path, run_args: Sequence[str]
+    manifests: Sequence[Path],
+    whole: bool,
+    report_dir: Path,
+    run_args: Sequence[str],
+    ring: bool = False,
 ) -> tuple[list[str], list[PairRun]]:
-    """Run every ordered pair of distinct implementations; print each as it ends."""
+    """Run the pairs of implementations (see :func:`caller_callee_pairs`); print each as it
+    ends."""
     names = [load_manifest(path).name for path in manifests]
-    pairs = list(permutations(range(len(manifests)), 2))
+    pairs = caller_callee_pairs(len(manifests), ring)
     subset = "the whole suite" if whole else f"-k {INTEROP_KEYWORD!r}"
     print(f"interop: {len(pairs)} pairs of {', '.join(names)}; each runs {subset}", flush=True)
     done: list[PairRun] = []
@@ -107,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         print("interop: give at least two --iut manifests", file=sys.stderr)
         return 4
     try:
-        names, done = interop(args.iuts, args.whole, args.report_dir, args.run_args)
+        names, done = interop(args.iuts, args.whole, args.report_dir, args.run_args, args.ring)
     except ManifestError as err:
         print(f"interop: {err}", file=sys.stderr)
         return 4
