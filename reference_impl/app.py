@@ -49,7 +49,7 @@ def reference_sandbox() -> SandboxedWorkflowRunner:
     """The SDK's sandbox, with the reference's own modules imported once per process.
 
     They hold no state, and the sandbox's fresh import of them for every workflow run was a
-    third of the callee's CPU at a thousand handshakes. Its runtime checks still apply.
+    quarter of the process's CPU at a thousand handshakes. Its runtime checks still apply.
     """
     return SandboxedWorkflowRunner(
         restrictions=SandboxRestrictions.default.with_passthrough_modules("reference_impl")
