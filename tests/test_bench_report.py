@@ -110,3 +110,12 @@ def test_the_interleaving_alternates_which_kind_goes_first() -> None:
         ("plain", "handshake"),
     ]
     assert not math.isnan(to_json(result())["seconds"])
+
+
+def test_the_reports_name_the_dev_server_settings_the_bench_started_it_with() -> None:
+    tuned = result()
+    tuned.server_config = ("history.transferProcessorMaxPollRPS=1000",)
+    assert to_json(tuned)["server_dynamic_config"] == ["history.transferProcessorMaxPollRPS=1000"]
+    assert "history.transferProcessorMaxPollRPS=1000" in markdown(tuned)
+    assert to_json(result())["server_dynamic_config"] == []
+    assert "dynamic config" not in markdown(result())
