@@ -1,11 +1,29 @@
-"""The interop command: each ordered pair's run options, and the caller x callee matrix."""
+"""The interop command: its pairs, each pair's run options, and the caller x callee matrix."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conformance.child import ChildRun
-from conformance.interop import INTEROP_KEYWORD, PairRun, matrix, pair_args
+from conformance.interop import INTEROP_KEYWORD, PairRun, caller_callee_pairs, matrix, pair_args
+
+
+@pytest.mark.parametrize("count", [2, 3, 4])
+def test_the_full_matrix_is_every_ordered_pair_of_distinct_implementations(count: int) -> None:
+    pairs = caller_callee_pairs(count, ring=False)
+    assert len(pairs) == count * (count - 1) == len(set(pairs))
+    assert all(caller != callee for caller, callee in pairs)
+
+
+@pytest.mark.parametrize("count", [2, 3, 4])
+def test_the_ring_gives_each_implementation_a_foreign_partner_in_both_roles(count: int) -> None:
+    pairs = caller_callee_pairs(count, ring=True)
+    assert len(pairs) == count
+    assert all(caller != callee for caller, callee in pairs)
+    assert sorted(caller for caller, _ in pairs) == list(range(count))
+    assert sorted(callee for _, callee in pairs) == list(range(count))
 
 
 def test_a_pair_runs_the_callee_of_one_with_the_caller_of_the_other() -> None:
