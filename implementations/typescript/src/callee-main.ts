@@ -3,6 +3,7 @@
 // environment (docs/implementing.md); exits 0 on SIGTERM.
 import * as grpc from '@grpc/grpc-js';
 import { loadConfig } from './config';
+import { runMain, untilStopped } from './lifecycle';
 import { setupLogging, type Log } from './logging';
 import * as names from './names';
 import { MAX_REQUEST_BYTES } from './names';
@@ -62,14 +63,7 @@ async function main(): Promise<number> {
     workflow_runner_task_queue: config.queues.workflowRunner, agent_runner_task_queue: config.queues.agentRunner,
   });
 
-  let code = 0;
-  try {
-    await running;
-    log.info('callee stopping');
-  } catch (err) {
-    log.error('a worker failed', { error: err });
-    code = 1;
-  }
+  const code = await untilStopped(running, 'callee', log);
   setServing(health, false);
   await stopServer(server, log);
   await Promise.allSettled([connection.close(), completions.close(), workerConnection.close()]);
@@ -92,10 +86,4 @@ function stopServer(server: grpc.Server, log: Log): Promise<void> {
   });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error('callee: startup failed:', err);
-    process.exit(1);
-  },
-);
+runMain('callee', main);

@@ -4,6 +4,7 @@
 import { Worker } from '@temporalio/worker';
 import { CalleeClient, callerActivities } from './caller';
 import { loadConfig } from './config';
+import { runMain, untilStopped } from './lifecycle';
 import { setupLogging } from './logging';
 import { connectWorker, installRuntime } from './temporal';
 
@@ -22,23 +23,10 @@ async function main(): Promise<number> {
   });
   const running = worker.run(); // until SIGTERM
   log.info('caller ready', { caller_task_queue: config.queues.caller, callee_address: config.calleeAddress });
-  let code = 0;
-  try {
-    await running;
-    log.info('caller stopping');
-  } catch (err) {
-    log.error('the worker failed', { error: err });
-    code = 1;
-  }
+  const code = await untilStopped(running, 'caller', log);
   callee.close();
   await connection.close();
   return code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error('caller: startup failed:', err);
-    process.exit(1);
-  },
-);
+runMain('caller', main);
